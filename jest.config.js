@@ -1,0 +1,34 @@
+/** Jest 30 in ESM mode (run through `npm test`, which sets --experimental-vm-modules). */
+const tsJest = [
+  'ts-jest',
+  {
+    useESM: true,
+    tsconfig: 'tsconfig.json',
+    // The @nestjs/swagger CLI plugin, so the spec served in tests matches `nest build`.
+    astTransformers: {
+      before: [
+        {
+          path: './test/support/swagger-plugin.transformer.cjs',
+          options: {
+            classValidatorShim: true,
+            introspectComments: true,
+            dtoFileNameSuffix: ['.dto.ts'],
+            controllerFileNameSuffix: ['.controller.ts'],
+          },
+        },
+      ],
+    },
+  },
+];
+
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+};

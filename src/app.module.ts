@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { GalleryModule } from './gallery/gallery.module.js';
+import { GenerationsModule } from './generations/generations.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PromptsModule } from './prompts/prompts.module.js';
+import { ProvidersModule } from './providers/providers.module.js';
+import { BlobsModule } from './storage/blobs/blobs.module.js';
+import { RecordsModule } from './storage/records/records.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RecordsModule.forRoot(config),
+        BlobsModule.forRoot(config),
+        AuthModule,
+        PromptsModule,
+        ProvidersModule,
+        GenerationsModule,
+        GalleryModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import type { Role } from '../storage/records/records.js';
+
+/** Who is calling, as the guard puts it on the request. */
+export interface AuthUser {
+  readonly id: string;
+  readonly email: string;
+  readonly role: Role;
+}

@@ -1,0 +1,54 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+
+/** OWASP's scrypt parameters (N=2^17, r=8, p=1): memory-hard, ~128 MiB per hash. */
+const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+const KEY_LENGTH = 32;
+
+function derive(
+  password: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+): Promise<Buffer> {
+  const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+}
+
+/** Password hashes as `scrypt$N$r$p$salt$hash` (base64url), so parameters can grow later. */
+@Injectable()
+export class PasswordHasher {
+  /** Verified against when the account does not exist, so timing does not reveal which e-mails do. */
+  private dummyHash?: Promise<string>;
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await derive(password, salt, PARAMS);
+    return [
+      'scrypt',
+      PARAMS.N,
+      PARAMS.r,
+      PARAMS.p,
+      salt.toString('base64url'),
+      key.toString('base64url'),
+    ].join('$');
+  }
+
+  async verify(password: string, stored: string | null): Promise<boolean> {
+    const encoded = stored ?? (await (this.dummyHash ??= this.hash('not-a-password')));
+    const [scheme, n, r, p, salt, hash] = encoded.split('$');
+    if (scheme !== 'scrypt' || !salt || !hash) return false;
+    const expected = Buffer.from(hash, 'base64url');
+    const actual = await derive(password, Buffer.from(salt, 'base64url'), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    });
+    return (
+      stored !== null && actual.length === expected.length && timingSafeEqual(actual, expected)
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import { ValidationError } from './errors.js';
+import { isId } from './ids.js';
+
+/** Position of the last item of a page, for keyset pagination on (createdAt, id), newest first. */
+export interface PageCursor {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly after?: PageCursor;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Cursors are opaque to clients: base64url of `createdAt|id`. */
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(`${cursor.createdAt}|${cursor.id}`, 'utf8').toString('base64url');
+}
+
+/** Parses a client's cursor, or throws a `ValidationError` naming the `cursor` field. */
+export function decodeCursor(value: string, field = 'cursor'): PageCursor {
+  const [createdAt, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+  if (rest.length > 0 || !createdAt || !id || !ISO.test(createdAt) || !isId(id)) {
+    throw ValidationError.field(field, 'is not a cursor this API returned');
+  }
+  return { createdAt, id };
+}
+
+/** Builds a page from `limit + 1` rows: the extra row only says whether there is a next page. */
+export function toPage<T extends PageCursor, R>(
+  rows: T[],
+  limit: number,
+  map: (row: T) => R,
+): Page<R> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}

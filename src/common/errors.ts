@@ -1,0 +1,58 @@
+/** A field at fault, as problem details report it. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Errors services throw. They know nothing of HTTP: the one problem+json filter maps each kind to
+ * a status code.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation-failed';
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError(`${field}: ${message}`, [{ field, message }]);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+export class QuotaExceededError extends DomainError {
+  readonly code = 'quota-exceeded';
+}
+
+export class RangeNotSatisfiableError extends DomainError {
+  readonly code = 'range-not-satisfiable';
+  constructor(readonly size: number) {
+    super(`The requested range is outside the ${size} bytes of this object`);
+  }
+}
+
+export class UnavailableError extends DomainError {
+  readonly code = 'unavailable';
+}

@@ -1,0 +1,99 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { PROMPT_STRATEGY_NAMES } from '../../prompts/prompt-strategy.js';
+import { MAX_SEED } from '../../prompts/seeded-random.js';
+
+export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u;
+
+/** Every field is optional: an empty body draws a random prompt with the default provider. */
+export class CreateGenerationDto {
+  /** How to make the prompt; `literal` when `prompt` is given, else the configured default. */
+  @ApiProperty({ enum: PROMPT_STRATEGY_NAMES, required: false })
+  @IsOptional()
+  @IsIn(PROMPT_STRATEGY_NAMES)
+  strategy?: string;
+
+  /** What the prompt should be about (`random`: replaces the subject). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  theme?: string;
+
+  /** Your own prompt (implies the `literal` strategy). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  prompt?: string;
+
+  /** What the image should not show, where the model supports it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  negativePrompt?: string;
+
+  /** Provider name (see `GET /providers`); the configured default when omitted. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  provider?: string;
+
+  /** Model id of the provider; its default when omitted. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  model?: string;
+
+  /** `WIDTHxHEIGHT`, one of the model's sizes; its default when omitted. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{2,4}x\d{2,4}$/, { message: 'size must look like 1024x1024' })
+  size?: string;
+
+  /** Number of images, up to the model's limit. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  n?: number;
+
+  /** Seed of the first image (image i uses seed + i); random when omitted. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEED)
+  seed?: number;
+
+  /** New images are public unless you say private. */
+  @ApiProperty({ enum: ['public', 'private'], required: false, default: 'public' })
+  @IsOptional()
+  @IsIn(['public', 'private'])
+  visibility?: 'public' | 'private';
+
+  /** Tags for the images: letters, digits, space, `_` and `-`, up to 40 characters each. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(TAG_PATTERN, {
+    each: true,
+    message: 'each tag must be 1-40 letters, digits, spaces, _ or -',
+  })
+  tags?: string[];
+}

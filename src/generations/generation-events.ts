@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
+import type { GenerationJob } from '../storage/records/records.js';
+
+/**
+ * Job changes made in this process. Other replicas' changes reach SSE clients through polling of
+ * the record store (see `GenerationsService.events`), so this bus is an accelerator, not the truth.
+ */
+@Injectable()
+export class GenerationEvents {
+  private readonly subject = new Subject<GenerationJob>();
+  readonly changes: Observable<GenerationJob> = this.subject.asObservable();
+
+  publish(job: GenerationJob): void {
+    this.subject.next(job);
+  }
+}

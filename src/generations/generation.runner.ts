@@ -1,0 +1,342 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { AppConfig } from '../config/app-config.js';
+import { PromptsService } from '../prompts/prompts.service.js';
+import { ProviderError, type ProviderImage } from '../providers/image-provider.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { imageKey, thumbnailKey } from '../storage/blobs/blob-keys.js';
+import { BlobStore } from '../storage/blobs/blob-store.js';
+import { ImagesRepository } from '../storage/records/images.repository.js';
+import { JobsRepository } from '../storage/records/jobs.repository.js';
+import type {
+  GenerationJob,
+  ImageRecord,
+  JobError,
+  PromptLineage,
+} from '../storage/records/records.js';
+import { GenerationEvents } from './generation-events.js';
+import { InvalidImageError, processImage } from './image-processing.js';
+
+/** Why a run was stopped from outside. */
+export const SHUTDOWN = Symbol('shutdown');
+const LOST = Symbol('lost');
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Runs one claimed job to its end: succeeded, failed, re-queued for a retry, or released. */
+@Injectable()
+export class GenerationRunner {
+  private readonly logger = new Logger(GenerationRunner.name);
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly images: ImagesRepository,
+    private readonly blobs: BlobStore,
+    private readonly prompts: PromptsService,
+    private readonly providers: ProviderRegistry,
+    private readonly events: GenerationEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * `stop` aborts the run: with reason `SHUTDOWN` the job goes back to the queue (its finished
+   * images are kept and the next run makes only the rest); with any other reason the job is
+   * treated as canceled.
+   */
+  async run(job: GenerationJob, workerId: string, stop: AbortSignal): Promise<void> {
+    const lost = new AbortController();
+    const signal = AbortSignal.any([
+      stop,
+      lost.signal,
+      AbortSignal.timeout(this.config.generation.timeoutMs),
+    ]);
+    const heartbeat = setInterval(() => {
+      const now = new Date().toISOString();
+      this.jobs
+        .transition(job.id, 'running', { heartbeatAt: now }, now, workerId)
+        .then((alive) => alive ?? lost.abort(LOST))
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, jobId: job.id }, 'heartbeat failed'),
+        );
+    }, this.config.generation.heartbeatMs);
+    try {
+      const { lineage, imageIds } = await this.attempt(job, workerId, signal);
+      const now = new Date().toISOString();
+      const done = await this.jobs.transition(
+        job.id,
+        'running',
+        {
+          status: 'succeeded',
+          lineage,
+          imageIds,
+          error: null,
+          finishedAt: now,
+          workerId: null,
+          heartbeatAt: null,
+        },
+        now,
+        workerId,
+      );
+      if (done) this.events.publish(done);
+      else await this.afterLosingJob(job.id);
+    } catch (error) {
+      await this.settleFailure(job, workerId, signal.aborted ? signal.reason : undefined, error);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async attempt(
+    job: GenerationJob,
+    workerId: string,
+    signal: AbortSignal,
+  ): Promise<{ lineage: PromptLineage; imageIds: string[] }> {
+    const { request } = job;
+    // Images a previous run of this job finished (it was interrupted): make only the rest.
+    const done = await this.images.listByJob(job.id);
+    let lineage = job.lineage;
+    if (lineage.prompt === null) {
+      const made = await this.prompts.make(
+        {
+          strategy: request.strategy,
+          theme: request.theme,
+          prompt: request.prompt,
+          seed: request.seed,
+        },
+        signal,
+      );
+      lineage = { ...lineage, strategy: made.strategy, prompt: made.prompt };
+      const now = new Date().toISOString();
+      const saved = await this.jobs.transition(job.id, 'running', { lineage }, now, workerId);
+      if (!saved) throw new AbortedError();
+      this.events.publish(saved);
+    }
+    const remaining = request.n - done.length;
+    if (remaining > 0) {
+      const provider = this.providers.resolve(request.provider);
+      const [width, height] = request.size.split('x').map(Number);
+      const outputs = await provider.generate({
+        prompt: lineage.prompt as string,
+        negativePrompt: request.negativePrompt,
+        model: request.model,
+        width,
+        height,
+        n: remaining,
+        seed: request.seed + done.length,
+        signal,
+      });
+      if (outputs.length < remaining) {
+        throw new ProviderError(
+          'provider_error',
+          `The provider returned ${outputs.length} of ${remaining} images`,
+          true,
+        );
+      }
+      for (const output of outputs.slice(0, remaining)) {
+        signal.throwIfAborted();
+        done.push(await this.store(job, lineage, output, done.length));
+      }
+      lineage = { ...lineage, revisedPrompt: outputs[0].revisedPrompt ?? lineage.revisedPrompt };
+    }
+    return { lineage, imageIds: done.map((image) => image.id) };
+  }
+
+  /** Check, embed, hash, thumbnail, put both blobs, then the record: no record without its blobs. */
+  private async store(
+    job: GenerationJob,
+    lineage: PromptLineage,
+    output: ProviderImage,
+    index: number,
+  ): Promise<ImageRecord> {
+    const { request } = job;
+    const id = newId();
+    const createdAt = new Date().toISOString();
+    const prompt = output.revisedPrompt ?? (lineage.prompt as string);
+    const seed = output.seed;
+    const processed = await processImage(output.bytes, {
+      maxPixels: this.config.generation.maxImagePixels,
+      parameters: {
+        parameters: [
+          prompt,
+          ...(request.negativePrompt ? [`Negative prompt: ${request.negativePrompt}`] : []),
+          `Seed: ${seed ?? 'unknown'}, Size: ${request.size}, Model: ${request.model}, Provider: ${request.provider}`,
+        ].join('\n'),
+        'image-forge': JSON.stringify({
+          prompt,
+          lineage: { ...lineage, revisedPrompt: output.revisedPrompt },
+          negativePrompt: request.negativePrompt,
+          provider: request.provider,
+          model: request.model,
+          seed,
+          jobId: job.id,
+          imageId: id,
+        }),
+      },
+    });
+    const record: ImageRecord = {
+      id,
+      ownerId: job.ownerId,
+      jobId: job.id,
+      index,
+      scheduleId: job.scheduleId,
+      visibility: request.visibility,
+      lineage: { ...lineage, revisedPrompt: output.revisedPrompt },
+      prompt,
+      negativePrompt: request.negativePrompt,
+      provider: request.provider,
+      model: request.model,
+      width: processed.width,
+      height: processed.height,
+      seed,
+      contentType: 'image/png',
+      byteSize: processed.png.length,
+      sha256: processed.sha256,
+      blobKey: imageKey(id, createdAt),
+      thumbnailKey: thumbnailKey(id, createdAt),
+      thumbnailContentType: 'image/webp',
+      tags: request.tags,
+      createdAt,
+    };
+    try {
+      await this.blobs.put(record.blobKey, processed.png, {
+        contentType: 'image/png',
+        cacheControl: IMMUTABLE,
+      });
+      await this.blobs.put(record.thumbnailKey, processed.thumbnail, {
+        contentType: 'image/webp',
+        cacheControl: IMMUTABLE,
+      });
+      return await this.images.insert(record);
+    } catch (error) {
+      await this.deleteBlobs([record.blobKey, record.thumbnailKey]);
+      throw new StorageError(error);
+    }
+  }
+
+  private async settleFailure(
+    job: GenerationJob,
+    workerId: string,
+    reason: unknown,
+    error: unknown,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    if (reason === SHUTDOWN) {
+      // Not the job's fault: back to the queue without using up an attempt; finished images stay.
+      const released = await this.jobs.transition(
+        job.id,
+        'running',
+        {
+          status: 'queued',
+          workerId: null,
+          heartbeatAt: null,
+          attempts: job.attempts - 1,
+          runAfter: now,
+        },
+        now,
+        workerId,
+      );
+      if (released) this.events.publish(released);
+      return;
+    }
+    if (
+      reason === LOST ||
+      error instanceof AbortedError ||
+      (reason !== undefined && !isTimeout(reason))
+    ) {
+      await this.afterLosingJob(job.id);
+      return;
+    }
+    const jobError = classify(reason !== undefined ? reason : error);
+    const retry = jobError.retryable && job.attempts < this.config.generation.maxAttempts;
+    if (!retry) this.logger.warn({ jobId: job.id, error: jobError }, 'generation failed');
+    const next = retry
+      ? await this.jobs.transition(
+          job.id,
+          'running',
+          {
+            status: 'queued',
+            error: jobError,
+            workerId: null,
+            heartbeatAt: null,
+            runAfter: this.retryAt(job, error),
+          },
+          now,
+          workerId,
+        )
+      : await this.jobs.transition(
+          job.id,
+          'running',
+          { status: 'failed', error: jobError, finishedAt: now, workerId: null, heartbeatAt: null },
+          now,
+          workerId,
+        );
+    if (next) this.events.publish(next);
+    if (!next) await this.afterLosingJob(job.id);
+    else if (next.status === 'failed') await this.discardImages(job.id);
+  }
+
+  /** The job was canceled (or taken over) while this run held it. A canceled job keeps no images. */
+  private async afterLosingJob(jobId: string): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (job?.status === 'canceled') await this.discardImages(jobId);
+  }
+
+  /** Record first, then blobs: a crash in between leaves an orphan blob (swept), never a dangling record. */
+  private async discardImages(jobId: string): Promise<void> {
+    for (const image of await this.images.listByJob(jobId)) {
+      await this.images.delete(image.id);
+      await this.deleteBlobs([image.blobKey, image.thumbnailKey]);
+    }
+  }
+
+  private async deleteBlobs(keys: string[]): Promise<void> {
+    const results = await Promise.allSettled(keys.map((key) => this.blobs.delete(key)));
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.logger.warn(
+          { err: result.reason as Error },
+          'blob delete failed; the orphan sweep will remove it',
+        );
+      }
+    }
+  }
+
+  /** Exponential backoff with jitter, never sooner than the provider's Retry-After. */
+  private retryAt(job: GenerationJob, error: unknown): string {
+    const base = this.config.generation.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
+    const jittered = base / 2 + Math.random() * (base / 2);
+    const retryAfter = error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0;
+    return new Date(Date.now() + Math.max(jittered, retryAfter)).toISOString();
+  }
+}
+
+class AbortedError extends Error {}
+
+class StorageError extends Error {
+  constructor(cause: unknown) {
+    super(`Storing the image failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === 'TimeoutError';
+}
+
+function classify(error: unknown): JobError {
+  if (isTimeout(error))
+    return { code: 'timeout', message: 'The attempt ran past its time limit', retryable: true };
+  if (error instanceof ProviderError)
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof InvalidImageError)
+    return { code: 'invalid_image', message: error.message, retryable: false };
+  if (error instanceof StorageError)
+    return { code: 'storage_error', message: error.message, retryable: true };
+  if (error instanceof DomainError)
+    return { code: 'invalid_request', message: error.message, retryable: false };
+  return {
+    code: 'internal_error',
+    message: (error as Error)?.message ?? String(error),
+    retryable: true,
+  };
+}

@@ -1,0 +1,247 @@
+import { createHash, randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  concat,
+  defer,
+  distinctUntilChanged,
+  filter,
+  from,
+  interval,
+  map,
+  merge,
+  switchMap,
+  takeWhile,
+  type Observable,
+} from 'rxjs';
+import type { AuthUser } from '../auth/auth-user.js';
+import { decodeCursor, toPage } from '../common/cursor.js';
+import {
+  ConflictError,
+  NotFoundError,
+  QuotaExceededError,
+  ValidationError,
+} from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { AppConfig } from '../config/app-config.js';
+import { PromptsService } from '../prompts/prompts.service.js';
+import { MAX_SEED } from '../prompts/seeded-random.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { JobsRepository } from '../storage/records/jobs.repository.js';
+import {
+  TERMINAL_STATUSES,
+  type GenerationJob,
+  type GenerationRequest,
+} from '../storage/records/records.js';
+import type { CreateGenerationDto } from './dto/create-generation.dto.js';
+import {
+  GenerationDto,
+  type GenerationListDto,
+  type GenerationListQueryDto,
+} from './dto/generation.dto.js';
+import { GenerationEvents } from './generation-events.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface SseMessage {
+  readonly id: string;
+  readonly data: GenerationDto;
+}
+
+/** Where a generation request comes from: a user (API) or a schedule (later). */
+export interface GenerationOrigin {
+  readonly ownerId: string;
+  readonly idempotencyKey?: string;
+}
+
+@Injectable()
+export class GenerationsService {
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly prompts: PromptsService,
+    private readonly providers: ProviderRegistry,
+    private readonly bus: GenerationEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Validates the request against the provider's capabilities, fills defaults, checks the quota and
+   * persists the job as `queued`. A reused idempotency key returns the first job (`replayed`).
+   */
+  async accept(
+    user: AuthUser,
+    body: CreateGenerationDto,
+    idempotencyKey?: string,
+  ): Promise<{ job: GenerationDto; replayed: boolean }> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw ValidationError.field('Idempotency-Key', 'must be 1-255 visible ASCII characters');
+    }
+    const request = this.normalize(body);
+    const requestHash = idempotencyKey ? fingerprint(body) : null;
+    if (idempotencyKey) {
+      // Fast path for retries; the unique index settles races below.
+      const earlier = await this.jobs.findByIdempotencyKey(user.id, idempotencyKey);
+      if (earlier) return this.replay(earlier, requestHash);
+    }
+    if ((await this.jobs.countActive(user.id)) >= this.config.generation.maxActivePerUser) {
+      throw new QuotaExceededError(
+        `You have ${this.config.generation.maxActivePerUser} generations queued or running; wait for one to finish`,
+      );
+    }
+    const now = new Date().toISOString();
+    const { job, created } = await this.jobs.create({
+      id: newId(),
+      ownerId: user.id,
+      status: 'queued',
+      request,
+      lineage: {
+        strategy: request.strategy,
+        theme: request.theme,
+        prompt: null,
+        revisedPrompt: null,
+      },
+      attempts: 0,
+      error: null,
+      imageIds: [],
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+      scheduleId: null,
+      slot: null,
+      workerId: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      heartbeatAt: null,
+      runAfter: now,
+    });
+    if (!created) return this.replay(job, requestHash);
+    this.bus.publish(job);
+    return { job: GenerationDto.from(job), replayed: false };
+  }
+
+  async list(user: AuthUser, query: GenerationListQueryDto): Promise<GenerationListDto> {
+    const limit = query.limit ?? 20;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.jobs.list(
+      { ownerId: user.id, status: query.status },
+      { limit: limit + 1, after },
+    );
+    return toPage(rows, limit, GenerationDto.from);
+  }
+
+  async get(user: AuthUser, id: string): Promise<GenerationDto> {
+    return GenerationDto.from(await this.owned(user, id));
+  }
+
+  /** Cancels a queued or running job; its images, if any were made, are removed by the worker. */
+  async cancel(user: AuthUser, id: string): Promise<GenerationDto> {
+    for (;;) {
+      const job = await this.owned(user, id);
+      if (TERMINAL_STATUSES.includes(job.status)) {
+        throw new ConflictError(
+          `The generation has already ${job.status === 'canceled' ? 'been canceled' : job.status}`,
+        );
+      }
+      const now = new Date().toISOString();
+      const canceled = await this.jobs.transition(
+        id,
+        job.status,
+        { status: 'canceled', finishedAt: now, workerId: null, heartbeatAt: null },
+        now,
+      );
+      if (canceled) {
+        this.bus.publish(canceled);
+        return GenerationDto.from(canceled);
+      }
+      // The job moved on (e.g. queued → running) between read and write: look again.
+    }
+  }
+
+  /**
+   * The job's state now, then every change until it ends. Changes made here arrive at once;
+   * changes made by another replica's worker arrive by polling the store.
+   */
+  async events(user: AuthUser, id: string): Promise<Observable<SseMessage>> {
+    const current = await this.owned(user, id);
+    const local = this.bus.changes.pipe(filter((job) => job.id === id));
+    const polled = interval(this.config.generation.pollMs).pipe(
+      switchMap(() => from(this.jobs.findById(id))),
+      filter((job): job is GenerationJob => job !== null),
+    );
+    return concat(
+      defer(() => [current]),
+      merge(local, polled),
+    ).pipe(
+      distinctUntilChanged((a, b) => a.updatedAt === b.updatedAt && a.status === b.status),
+      takeWhile((job) => !TERMINAL_STATUSES.includes(job.status), true),
+      map((job) => ({ id: `${job.status}:${job.updatedAt}`, data: GenerationDto.from(job) })),
+    );
+  }
+
+  private async owned(user: AuthUser, id: string): Promise<GenerationJob> {
+    const job = await this.jobs.findById(id);
+    if (!job || job.ownerId !== user.id) throw new NotFoundError('No such generation');
+    return job;
+  }
+
+  private replay(
+    job: GenerationJob,
+    requestHash: string | null,
+  ): { job: GenerationDto; replayed: boolean } {
+    if (job.requestHash !== requestHash) {
+      throw new ConflictError('This Idempotency-Key was used with a different request', [
+        { field: 'Idempotency-Key', message: 'was already used with a different request body' },
+      ]);
+    }
+    return { job: GenerationDto.from(job), replayed: true };
+  }
+
+  /** Resolves strategy, provider and model, and checks the request against the model's limits. */
+  private normalize(body: CreateGenerationDto): GenerationRequest {
+    const strategy = this.prompts.resolveStrategy(body);
+    const provider = this.providers.resolve(body.provider);
+    const model = this.providers.model(provider, body.model);
+    const size = body.size ?? model.defaultSize;
+    if (!model.sizes.includes(size)) {
+      throw ValidationError.field('size', `${model.id} draws ${model.sizes.join(', ')}`);
+    }
+    const n = body.n ?? 1;
+    if (n > model.maxN) {
+      throw ValidationError.field(
+        'n',
+        `${model.id} draws at most ${model.maxN} images per request`,
+      );
+    }
+    if (body.negativePrompt && !model.supportsNegativePrompt) {
+      throw ValidationError.field('negativePrompt', `${model.id} does not take a negative prompt`);
+    }
+    if (body.seed !== undefined && !model.supportsSeed) {
+      throw ValidationError.field('seed', `${model.id} does not take a seed`);
+    }
+    return {
+      strategy: strategy.name,
+      theme: body.theme ?? null,
+      prompt: body.prompt ?? null,
+      negativePrompt: body.negativePrompt ?? null,
+      provider: provider.name,
+      model: model.id,
+      size,
+      n,
+      seed: body.seed ?? randomInt(MAX_SEED - model.maxN),
+      visibility: body.visibility ?? 'public',
+      tags: [...new Set(body.tags ?? [])],
+    };
+  }
+}
+
+/** Canonical hash of what the client sent, to tell a retry from a different request. */
+function fingerprint(body: CreateGenerationDto): string {
+  const canonical = JSON.stringify(
+    Object.fromEntries(
+      Object.entries(body)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,29 @@
+export class ProviderModelDto {
+  id: string;
+  description: string;
+  /** Accepted sizes, `WIDTHxHEIGHT`. */
+  sizes: string[];
+  defaultSize: string;
+  /** Most images one generation may ask for. */
+  maxN: number;
+  supportsSeed: boolean;
+  supportsNegativePrompt: boolean;
+}
+
+export class ProviderDto {
+  /** The name to pass as `provider` in a generation. */
+  name: string;
+  description: string;
+  /** Whether it is used when a generation names no provider. */
+  isDefault: boolean;
+  /** Whether it can be used now. */
+  configured: boolean;
+  /** Environment variables to set to make it usable. */
+  missing: string[];
+  defaultModel: string;
+  models: ProviderModelDto[];
+}
+
+export class ProviderListDto {
+  items: ProviderDto[];
+}

@@ -1,0 +1,70 @@
+export interface ModelCapabilities {
+  readonly id: string;
+  readonly description: string;
+  /** Accepted sizes, `WIDTHxHEIGHT`. */
+  readonly sizes: readonly string[];
+  readonly defaultSize: string;
+  /** Most images one request may ask for. */
+  readonly maxN: number;
+  readonly supportsSeed: boolean;
+  readonly supportsNegativePrompt: boolean;
+}
+
+export interface ProviderCapabilities {
+  readonly models: readonly ModelCapabilities[];
+  readonly defaultModel: string;
+}
+
+/** Whether the provider can be used, and if not, what to set. */
+export interface ProviderStatus {
+  readonly configured: boolean;
+  /** Environment variables to set to enable it. */
+  readonly missing: readonly string[];
+}
+
+export interface ProviderRequest {
+  readonly prompt: string;
+  readonly negativePrompt: string | null;
+  readonly model: string;
+  readonly width: number;
+  readonly height: number;
+  readonly n: number;
+  /** Seed of the first image; image i uses seed + i where the model takes seeds. */
+  readonly seed: number;
+  /** Aborted on cancel, timeout or shutdown: stop work and reject. */
+  readonly signal: AbortSignal;
+}
+
+export interface ProviderImage {
+  /** Encoded image (PNG, JPEG or WebP); checked by the pipeline before anything is stored. */
+  readonly bytes: Buffer;
+  /** The prompt the provider actually drew, where it rewrites prompts. */
+  readonly revisedPrompt: string | null;
+  readonly seed: number | null;
+}
+
+/** Why a provider call failed: `retryable` failures (429, 5xx, timeouts) are tried again. */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    /** How long the provider asked us to wait (Retry-After), in ms. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Draws images from a prompt. Adapters: offline (built in); openai and replicate come later. */
+export abstract class ImageProvider {
+  abstract readonly name: string;
+  abstract readonly description: string;
+  abstract status(): ProviderStatus;
+  abstract capabilities(): ProviderCapabilities;
+  abstract generate(request: ProviderRequest): Promise<ProviderImage[]>;
+}
+
+/** Injection token for the list of every provider. */
+export const IMAGE_PROVIDERS = Symbol('IMAGE_PROVIDERS');

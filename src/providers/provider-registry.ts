@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { ValidationError } from '../common/errors.js';
+import { IMAGE_PROVIDERS, ImageProvider, type ModelCapabilities } from './image-provider.js';
+
+/** Name-keyed registry of every image provider; resolves a request's provider and model. */
+@Injectable()
+export class ProviderRegistry {
+  private readonly byName: ReadonlyMap<string, ImageProvider>;
+
+  constructor(
+    @Inject(IMAGE_PROVIDERS) providers: ImageProvider[],
+    private readonly config: AppConfig,
+  ) {
+    this.byName = new Map(providers.map((provider) => [provider.name, provider]));
+  }
+
+  get defaultName(): string {
+    return this.config.providers.default;
+  }
+
+  list(): ImageProvider[] {
+    return [...this.byName.values()];
+  }
+
+  /** The named (or default) provider, if it is known and configured; a 400 naming `field` if not. */
+  resolve(name: string | undefined, field = 'provider'): ImageProvider {
+    const provider = this.byName.get(name ?? this.defaultName);
+    if (!provider) {
+      throw ValidationError.field(field, `must be one of: ${[...this.byName.keys()].join(', ')}`);
+    }
+    const { configured, missing } = provider.status();
+    if (!configured) {
+      throw ValidationError.field(
+        field,
+        `${provider.name} is not configured: set ${missing.join(', ')}`,
+      );
+    }
+    return provider;
+  }
+
+  /** The named (or default) model of `provider`; a 400 naming `model` if it has none such. */
+  model(provider: ImageProvider, id: string | undefined): ModelCapabilities {
+    const capabilities = provider.capabilities();
+    const model = capabilities.models.find((m) => m.id === (id ?? capabilities.defaultModel));
+    if (!model) {
+      const known = capabilities.models.map((m) => m.id).join(', ');
+      throw ValidationError.field('model', `${provider.name} offers: ${known}`);
+    }
+    return model;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Readable } from 'node:stream';
+
+export interface BlobWriteOptions {
+  readonly contentType: string;
+  /** Cache-Control for stores that serve blobs directly (signed URLs, CDNs). */
+  readonly cacheControl?: string;
+}
+
+export interface BlobInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly lastModified: Date;
+}
+
+/** Inclusive byte range, as in HTTP: `{ start: 0, end: 0 }` is the first byte. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface BlobRead {
+  readonly stream: Readable;
+  /** Size of the whole blob. */
+  readonly size: number;
+  readonly contentType: string;
+  /** The range the stream holds, when one was asked for. */
+  readonly range?: ByteRange;
+}
+
+/**
+ * Bytes by key. Keys are made by the server (`blob-keys.ts`), never taken from a client, and every
+ * adapter refuses a key that could leave its root. A port's behaviour is what
+ * `test/contracts/blob-store.contract.ts` says.
+ */
+export abstract class BlobStore {
+  /** Writes the whole blob or nothing: readers never see a partial blob. Replaces an existing one. */
+  abstract put(key: string, body: Buffer | Readable, options: BlobWriteOptions): Promise<BlobInfo>;
+  /** Streams the blob (or `range` of it, which must lie inside it); `null` when there is none. */
+  abstract get(key: string, range?: ByteRange): Promise<BlobRead | null>;
+  abstract stat(key: string): Promise<BlobInfo | null>;
+  abstract exists(key: string): Promise<boolean>;
+  /** Returns whether a blob was deleted; deleting a missing blob is not an error. */
+  abstract delete(key: string): Promise<boolean>;
+  /** Every blob whose key starts with `prefix`. */
+  abstract list(prefix: string): AsyncIterable<BlobInfo>;
+  /** Resolves when the store can be written and read; rejects with the reason otherwise. */
+  abstract check(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertValidKey, InvalidBlobKeyError } from './blob-keys.js';
+import {
+  BlobStore,
+  type BlobInfo,
+  type BlobRead,
+  type BlobWriteOptions,
+  type ByteRange,
+} from './blob-store.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.json': 'application/json',
+};
+const TEMP_DIR = '.tmp';
+
+/** Blobs as files under one root folder. Writes go to a temp file, then an atomic rename. */
+export class LocalBlobStore extends BlobStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    super();
+    this.root = resolve(root);
+  }
+
+  async put(key: string, body: Buffer | Readable, _options: BlobWriteOptions): Promise<BlobInfo> {
+    const path = this.pathOf(key);
+    const temp = join(this.root, TEMP_DIR, randomUUID());
+    await mkdir(dirname(temp), { recursive: true });
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(temp, body);
+      else await pipeline(body, createWriteStream(temp));
+      await mkdir(dirname(path), { recursive: true });
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return (await this.stat(key)) as BlobInfo;
+  }
+
+  async get(key: string, range?: ByteRange): Promise<BlobRead | null> {
+    const info = await this.stat(key);
+    if (!info) return null;
+    if (range && (range.start < 0 || range.end < range.start || range.end >= info.size)) {
+      throw new RangeError(
+        `Range ${range.start}-${range.end} is outside ${key} (${info.size} bytes)`,
+      );
+    }
+    const stream = createReadStream(
+      this.pathOf(key),
+      range ? { start: range.start, end: range.end } : {},
+    );
+    return { stream, size: info.size, contentType: info.contentType, ...(range ? { range } : {}) };
+  }
+
+  async stat(key: string): Promise<BlobInfo | null> {
+    try {
+      const stats = await stat(this.pathOf(key));
+      if (!stats.isFile()) return null;
+      return { key, size: stats.size, contentType: contentTypeOf(key), lastModified: stats.mtime };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(key));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    for await (const path of walk(this.root)) {
+      const key = relative(this.root, path).split(sep).join('/');
+      if (key.startsWith(`${TEMP_DIR}/`) || !key.startsWith(prefix)) continue;
+      const info = await this.stat(key);
+      if (info) yield info;
+    }
+  }
+
+  async check(): Promise<void> {
+    const probe = join(this.root, TEMP_DIR, `health-${randomUUID()}`);
+    await mkdir(dirname(probe), { recursive: true });
+    await writeFile(probe, 'ok');
+    await unlink(probe);
+  }
+
+  /** The file for `key`, proven to lie under the root (the key check already makes it so). */
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    const path = resolve(this.root, key);
+    if (!path.startsWith(this.root + sep)) throw new InvalidBlobKeyError(key);
+    return path;
+  }
+}
+
+async function* walk(dir: string): AsyncIterable<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+function contentTypeOf(key: string): string {
+  return CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream';
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,114 @@
+/**
+ * The records every store keeps, as plain objects. Times are ISO-8601 UTC strings with
+ * milliseconds (`2026-11-22T10:00:00.000Z`), so they sort as text in every backend.
+ */
+
+export type Role = 'user' | 'admin';
+export type Visibility = 'public' | 'private';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export interface User {
+  readonly id: string;
+  /** Lower-cased; unique. */
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: string;
+}
+
+/** How a prompt came to be: theme → strategy's prompt → the provider's revision of it. */
+export interface PromptLineage {
+  readonly strategy: string;
+  readonly theme: string | null;
+  readonly prompt: string | null;
+  readonly revisedPrompt: string | null;
+}
+
+/** A generation request after validation and defaults: what the worker will run. */
+export interface GenerationRequest {
+  readonly strategy: string;
+  readonly theme: string | null;
+  /** The user's own text (`literal` strategy). */
+  readonly prompt: string | null;
+  readonly negativePrompt: string | null;
+  readonly provider: string;
+  readonly model: string;
+  /** `WIDTHxHEIGHT`. */
+  readonly size: string;
+  readonly n: number;
+  /** Seed of the first image; image i uses seed + i. */
+  readonly seed: number;
+  readonly visibility: Visibility;
+  readonly tags: readonly string[];
+}
+
+export interface JobError {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+export interface GenerationJob {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly status: JobStatus;
+  readonly request: GenerationRequest;
+  readonly lineage: PromptLineage;
+  /** Attempts started so far (a claim starts one). */
+  readonly attempts: number;
+  readonly error: JobError | null;
+  readonly imageIds: readonly string[];
+  readonly idempotencyKey: string | null;
+  /** Fingerprint of the request that first used the idempotency key. */
+  readonly requestHash: string | null;
+  readonly scheduleId: string | null;
+  readonly slot: string | null;
+  /** The replica's worker that holds a running job. */
+  readonly workerId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly heartbeatAt: string | null;
+  /** A queued job is not claimed before this time (retry backoff). */
+  readonly runAfter: string;
+}
+
+export interface ImageRecord {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly jobId: string;
+  /** Position of the image in its job (0..n-1); (jobId, index) is unique. */
+  readonly index: number;
+  readonly scheduleId: string | null;
+  readonly visibility: Visibility;
+  readonly lineage: PromptLineage;
+  /** The prompt the provider drew (the revised one where the provider revised it). */
+  readonly prompt: string;
+  readonly negativePrompt: string | null;
+  readonly provider: string;
+  readonly model: string;
+  readonly width: number;
+  readonly height: number;
+  readonly seed: number | null;
+  readonly contentType: string;
+  readonly byteSize: number;
+  readonly sha256: string;
+  readonly blobKey: string;
+  readonly thumbnailKey: string;
+  readonly thumbnailContentType: string;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+}
+
+/** Raised by adapters when a uniqueness rule of the store refuses a write. */
+export class UniqueViolationError extends Error {
+  override readonly name = 'UniqueViolationError';
+  constructor(
+    readonly constraint:
+      'user-email' | 'job-idempotency-key' | 'job-schedule-slot' | 'image-job-index',
+  ) {
+    super(`Unique constraint violated: ${constraint}`);
+  }
+}
