@@ -52,8 +52,8 @@ export class GenerationDto {
   lineage: PromptLineageDto;
   /** Attempts started so far. */
   attempts: number;
-  @ApiProperty({ type: JobErrorDto, nullable: true })
-  error: JobErrorDto | null;
+  /** Why the job failed, or why its last attempt failed (present only then). */
+  error?: JobErrorDto;
   /** Images made, once the job has succeeded. */
   imageIds: string[];
   @ApiProperty({ type: String, nullable: true })
@@ -74,7 +74,7 @@ export class GenerationDto {
       request: { ...job.request, tags: [...job.request.tags] },
       lineage: { ...job.lineage },
       attempts: job.attempts,
-      error: job.error ? { ...job.error } : null,
+      ...(job.error ? { error: { ...job.error } } : {}),
       imageIds: [...job.imageIds],
       scheduleId: job.scheduleId,
       createdAt: job.createdAt,

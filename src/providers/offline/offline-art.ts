@@ -155,7 +155,10 @@ function wordList(text: string): readonly string[] {
 }
 
 /** Endings accepted after a keyword stem, so "snowy", "stars" or "moonlit" still match. */
-const SUFFIXES = new Set(['', ...wordList('s es y ey ny ry gy ish ed ing er ier lit light scape fall time side')]);
+const SUFFIXES = new Set([
+  '',
+  ...wordList('s es y ey ny ry gy ish ed ing er ier lit light scape fall time side'),
+]);
 
 const TIME_WORDS: Record<TimeOfDay, readonly string[]> = {
   night: wordList('night midnight moon star nocturnal nightfall aurora'),
@@ -583,7 +586,9 @@ function buildPalette(scene: Scene, rng: Rng): Palette {
     horizonHue = first;
     topHue = first + hueDelta(look.horizonHue, look.topHue) * 0.6;
   } else {
-    const shift = scene.freeform ? rng.range(0, 360) : rng.range(-14, 14);
+    // Dark skies turn muddy in warm hues, so a free night keeps near its cool template.
+    const freeRange = scene.time === 'night' ? 70 : 180;
+    const shift = scene.freeform ? rng.range(-freeRange, freeRange) : rng.range(-14, 14);
     horizonHue = look.horizonHue + shift;
     topHue = look.topHue + shift;
   }
@@ -1072,6 +1077,8 @@ interface TerrainOptions {
   cacti?: boolean;
   /** Fraction of the space below the horizon the layers spread over. */
   spread?: number;
+  /** Visual depth of the farthest and nearest layer (0 far … 1 near); drives colour and size. */
+  depth?: readonly [number, number];
 }
 
 /** Silhouette colour of layer `t` (0 far … 1 near). Far layers melt into the haze, the middle
@@ -1092,9 +1099,11 @@ function paintTerrain(
 ): void {
   const { layers } = options;
   const spread = options.spread ?? 0.7;
+  const [far, near] = options.depth ?? [0, 1];
   for (let i = 0; i < layers; i++) {
-    const t = layers === 1 ? 1 : i / (layers - 1);
-    const base = lerp(f.horizon, f.horizon + (f.h - f.horizon) * spread, t);
+    const position = layers === 1 ? 0 : i / (layers - 1);
+    const t = lerp(far, near, position);
+    const base = lerp(f.horizon, f.horizon + (f.h - f.horizon) * spread, position);
     const amp = f.s * lerp(options.kind === 'jagged' ? 0.3 : 0.14, 0.08, t);
     const profile =
       options.kind === 'jagged'
@@ -1109,7 +1118,8 @@ function paintTerrain(
     if (options.cacti && i === layers - 1) d += cactusRow(rng, f, profile);
 
     const colour = layerColour(p, t);
-    const snowy = scene.weather === 'snow' || (options.kind === 'jagged' && i === 0);
+    // The farthest range of real mountains gets snow caps even without snow in the prompt.
+    const snowy = scene.weather === 'snow' || (options.kind === 'jagged' && t === 0);
     const top = snowy ? mix(colour, p.sparkle, 0.75 - t * 0.35) : mix(colour, p.accent, 0.18);
     const fill = doc.linear([
       { offset: 0, color: top },
@@ -1267,12 +1277,13 @@ function paintCoast(doc: SvgDoc, f: Frame, scene: Scene, p: Palette, rng: Rng): 
     kind: 'jagged',
     layers: 1,
     spread: 0,
+    depth: [0.15, 0.15],
   });
-  paintSea(doc, f, p, rng);
+  paintSea(doc, f, p, rng, scene.weather !== 'storm');
   paintCliff(doc, f, scene, p, rng);
 }
 
-function paintSea(doc: SvgDoc, f: Frame, p: Palette, rng: Rng): void {
+function paintSea(doc: SvgDoc, f: Frame, p: Palette, rng: Rng, sunlit: boolean): void {
   const deep = mix(p.ground, p.skyTop, 0.35);
   const fill = doc.linear([
     { offset: 0, color: mix(p.horizon, p.skyMid, 0.3) },
@@ -1301,7 +1312,8 @@ function paintSea(doc: SvgDoc, f: Frame, p: Palette, rng: Rng): void {
     }),
   );
 
-  // The focal light's glitter path on the water.
+  // The focal light's glitter path on the water (none when storm clouds hide the light).
+  if (!sunlit) return;
   let glitter = '';
   for (let row = 0; row < 26; row++) {
     const v = row / 26;
@@ -1776,6 +1788,7 @@ function paintSpace(doc: SvgDoc, f: Frame, scene: Scene, p: Palette, rng: Rng): 
       kind: 'smooth',
       layers: 2,
       spread: 0.5,
+      depth: [0.5, 1],
     });
   }
 }

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/app-config.js';
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly http: ReturnType<typeof request>;
+  readonly dataDir: string;
+  /** Closes the app; `keepData` leaves DATA_DIR for a restart on it. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/**
+ * The real app (same `createApp` as `main.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
+ * offline provider. `env` overrides any variable.
+ */
+export async function startApp(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'image-forge-test-'));
+  const config = loadConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    GENERATION_POLL_MS: '100',
+    NODE_ENV: 'test',
+    ...env,
+  });
+  const app = await createApp(config);
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    dataDir: dir,
+    async close({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Account {
+  readonly token: string;
+  readonly id: string;
+  readonly email: string;
+  readonly auth: { Authorization: string };
+}
+
+let accounts = 0;
+
+export async function register(http: TestApp['http'], email?: string): Promise<Account> {
+  const address = email ?? `user${++accounts}-${Date.now()}@example.com`;
+  const response = await http
+    .post('/api/v1/auth/register')
+    .send({ email: address, password: 'correct horse battery' })
+    .expect(201);
+  const body = response.body as { accessToken: string; user: { id: string } };
+  return {
+    token: body.accessToken,
+    id: body.user.id,
+    email: address,
+    auth: { Authorization: `Bearer ${body.accessToken}` },
+  };
+}
