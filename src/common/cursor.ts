@@ -19,6 +19,12 @@ export interface PageRequest {
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+function isIsoInstant(value: string): boolean {
+  return (
+    ISO.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value
+  );
+}
+
 /** Cursors are opaque to clients: base64url of `createdAt|id`. */
 export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(`${cursor.createdAt}|${cursor.id}`, 'utf8').toString('base64url');
@@ -27,7 +33,7 @@ export function encodeCursor(cursor: PageCursor): string {
 /** Parses a client's cursor, or throws a `ValidationError` naming the `cursor` field. */
 export function decodeCursor(value: string, field = 'cursor'): PageCursor {
   const [createdAt, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !createdAt || !id || !ISO.test(createdAt) || !isId(id)) {
+  if (rest.length > 0 || !createdAt || !id || !isIsoInstant(createdAt) || !isId(id)) {
     throw ValidationError.field(field, 'is not a cursor this API returned');
   }
   return { createdAt, id };

@@ -14,6 +14,7 @@ export function parseRange(
   if (!match) return undefined;
   const [, first, last] = match;
   if (first === '' && last === '') return undefined;
+  if (size === 0) return 'unsatisfiable';
   if (first === '') {
     const suffix = Number(last);
     if (suffix === 0) return 'unsatisfiable';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
@@ -99,7 +99,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     database: {
       driver: vars.DATABASE_DRIVER,
-      sqlitePath: inDataDir(vars.SQLITE_PATH, 'image-forge.db'),
+      sqlitePath:
+        vars.SQLITE_PATH === ':memory:'
+          ? ':memory:'
+          : inDataDir(vars.SQLITE_PATH, 'image-forge.db'),
     },
     blobs: {
       driver: vars.BLOB_DRIVER,
@@ -144,11 +147,16 @@ function resolveJwtSecret(vars: EnvironmentVariables, dataDir: string): string {
   }
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'jwt-secret');
+  // Written whole to a temp file, then linked into place: link fails if the file exists, so when
+  // two processes start at once one secret wins and nobody reads a half-written file.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, randomBytes(48).toString('base64url'), { mode: 0o600 });
   try {
-    // `wx`: when two processes start at once, one creates the file and both read the same secret.
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    linkSync(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temp);
   }
   return readFileSync(file, 'utf8').trim();
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -11,11 +11,13 @@ import { ApiProblems } from '../common/api-docs.js';
 import { UnavailableError } from '../common/errors.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { RecordStore } from '../storage/records/record-store.js';
+import { HealthDto, HealthIndicatorDto } from './health.dto.js';
 
 const CHECK_TIMEOUT_MS = 3000;
 
 /** Liveness and readiness for orchestrators: one readiness indicator per storage port. */
 @ApiTags('health')
+@ApiExtraModels(HealthIndicatorDto)
 @Public()
 @Controller('health')
 export class HealthController {
@@ -28,7 +30,8 @@ export class HealthController {
 
   /** The process is up and serving HTTP; checks no dependency. */
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'Liveness', operationId: 'getLiveness' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -36,7 +39,8 @@ export class HealthController {
 
   /** The service can do its work: the record store and blob store answer. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'Readiness', operationId: 'getReadiness' })
   @ApiProblems(503)
   async ready(): Promise<HealthCheckResult> {

@@ -38,7 +38,7 @@ export class PromptsService {
         `must be one of: ${[...this.byName.keys()].join(', ')}`,
       );
     }
-    if (resolved.needsText && !prompt) {
+    if (resolved.needsText && !prompt?.trim()) {
       throw ValidationError.field('prompt', `is required by the ${name} strategy`);
     }
     if (!resolved.needsText && prompt) {

@@ -7,7 +7,10 @@ import { register, startApp, type Account, type TestApp } from '../support/app.j
 import { SpecConformance, type OpenApiDocument } from '../support/openapi.js';
 import { readSse } from '../support/sse.js';
 
-const binary = (res: { on: (e: string, cb: (chunk?: Buffer) => void) => void }, done: (e: Error | null, body: Buffer) => void) => {
+const binary = (
+  res: { on: (e: string, cb: (chunk?: Buffer) => void) => void },
+  done: (e: Error | null, body: Buffer) => void,
+) => {
   const chunks: Buffer[] = [];
   res.on('data', (chunk) => chunks.push(chunk as Buffer));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -41,7 +44,10 @@ describe('e2e: generate, browse, manage', () => {
       .send({ email: 'alice@example.com', password: 'correct horse battery' })
       .expect(200);
     spec.check(login);
-    const me = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    const me = await t.http
+      .get('/api/v1/auth/me')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .expect(200);
     spec.check(me);
     expect(me.body).toMatchObject({ id: alice.id, email: 'alice@example.com', role: 'user' });
     bob = await register(t.http);
@@ -54,15 +60,27 @@ describe('e2e: generate, browse, manage', () => {
     expect(res.headers.location).toBe(`/api/v1/generations/${jobId}`);
     expect(res.body).toMatchObject({
       status: 'queued',
-      request: { strategy: 'random', provider: 'offline', model: 'poster-v1', size: '1024x1024', n: 1, visibility: 'public' },
+      request: {
+        strategy: 'random',
+        provider: 'offline',
+        model: 'poster-v1',
+        size: '1024x1024',
+        n: 1,
+        visibility: 'public',
+      },
     });
   });
 
   it('streams the job over SSE until it succeeds', async () => {
     const stream = await readSse(t.app, `/api/v1/generations/${jobId}/events`, alice.auth);
-    expect({ status: stream.status, body: stream.status === 200 ? '' : stream.body }).toEqual({ status: 200, body: '' });
+    expect({ status: stream.status, body: stream.status === 200 ? '' : stream.body }).toEqual({
+      status: 200,
+      body: '',
+    });
     expect(stream.contentType).toContain('text/event-stream');
-    const states = stream.events.map((e) => JSON.parse(e.data) as { status: string; imageIds: string[] });
+    const states = stream.events.map(
+      (e) => JSON.parse(e.data) as { status: string; imageIds: string[] },
+    );
     expect(states.at(-1)?.status).toBe('succeeded');
     expect(states.map((s) => s.status)).not.toContain('failed');
     imageId = states.at(-1)!.imageIds[0];
@@ -70,7 +88,7 @@ describe('e2e: generate, browse, manage', () => {
     const job = await t.http.get(`/api/v1/generations/${jobId}`).set(alice.auth).expect(200);
     spec.check(job);
     expect(job.body).toMatchObject({ status: 'succeeded', imageIds: [imageId], attempts: 1 });
-    expect(job.body).not.toHaveProperty("error");
+    expect(job.body).not.toHaveProperty('error');
     prompt = job.body.lineage.prompt;
     expect(prompt.split(' ').length).toBeGreaterThan(10);
   });
@@ -82,26 +100,46 @@ describe('e2e: generate, browse, manage', () => {
 
     const gallery = await t.http.get('/api/v1/images').expect(200);
     spec.check(gallery);
-    expect(gallery.body.items[0]).toMatchObject({ id: imageId, prompt, visibility: 'public', width: 1024, height: 1024, jobId });
+    expect(gallery.body.items[0]).toMatchObject({
+      id: imageId,
+      prompt,
+      visibility: 'public',
+      width: 1024,
+      height: 1024,
+      jobId,
+    });
 
     const one = await t.http.get(`/api/v1/images/${imageId}`).expect(200);
     spec.check(one);
   });
 
   it('serves the content as a PNG carrying its prompt, with ETag, 304 and ranges', async () => {
-    const res = await t.http.get(`/api/v1/images/${imageId}/content`).buffer(true).parse(binary).expect(200);
+    const res = await t.http
+      .get(`/api/v1/images/${imageId}/content`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     spec.check(res);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.headers['cache-control']).toContain('immutable');
     const png = res.body as Buffer;
     const text = readPngText(png);
     expect(text.parameters).toContain(prompt);
-    expect(JSON.parse(text['image-forge'])).toMatchObject({ prompt, provider: 'offline', model: 'poster-v1', jobId, imageId });
+    expect(JSON.parse(text['image-forge'])).toMatchObject({
+      prompt,
+      provider: 'offline',
+      model: 'poster-v1',
+      jobId,
+      imageId,
+    });
     const meta = await t.http.get(`/api/v1/images/${imageId}`).expect(200);
     expect(res.headers.etag).toBe(`"${meta.body.sha256}"`);
     expect(Number(res.headers['content-length'])).toBe(meta.body.byteSize);
 
-    await t.http.get(`/api/v1/images/${imageId}/content`).set('If-None-Match', res.headers.etag).expect(304);
+    await t.http
+      .get(`/api/v1/images/${imageId}/content`)
+      .set('If-None-Match', res.headers.etag)
+      .expect(304);
 
     const part = await t.http
       .get(`/api/v1/images/${imageId}/content`)
@@ -112,33 +150,56 @@ describe('e2e: generate, browse, manage', () => {
     expect(part.headers['content-range']).toBe(`bytes 0-7/${png.length}`);
     expect(part.body).toEqual(png.subarray(0, 8));
 
-    const tail = await t.http.get(`/api/v1/images/${imageId}/content`).set('Range', 'bytes=-10').buffer(true).parse(binary).expect(206);
+    const tail = await t.http
+      .get(`/api/v1/images/${imageId}/content`)
+      .set('Range', 'bytes=-10')
+      .buffer(true)
+      .parse(binary)
+      .expect(206);
     expect(tail.body).toEqual(png.subarray(png.length - 10));
 
-    const beyond = await t.http.get(`/api/v1/images/${imageId}/content`).set('Range', `bytes=${png.length}-`).expect(416);
+    const beyond = await t.http
+      .get(`/api/v1/images/${imageId}/content`)
+      .set('Range', `bytes=${png.length}-`)
+      .expect(416);
     expect(beyond.headers['content-range']).toBe(`bytes */${png.length}`);
   });
 
   it('serves a 256 px WebP thumbnail', async () => {
-    const res = await t.http.get(`/api/v1/images/${imageId}/thumbnail`).buffer(true).parse(binary).expect(200);
+    const res = await t.http
+      .get(`/api/v1/images/${imageId}/thumbnail`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(res.headers['content-type']).toBe('image/webp');
     const meta = await sharp(res.body as Buffer).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 256, height: 256 });
   });
 
   it('finds the image by a word of its prompt', async () => {
-    const word = prompt.split(/\W+/).filter((w) => w.length > 4).at(-1)!;
+    const word = prompt
+      .split(/\W+/)
+      .filter((w) => w.length > 4)
+      .at(-1)!;
     const found = await t.http.get('/api/v1/images').query({ q: word.toUpperCase() }).expect(200);
     spec.check(found);
     expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([imageId]);
     const none = await t.http.get('/api/v1/images').query({ q: 'zzzqqqxxx' }).expect(200);
     expect(none.body.items).toEqual([]);
-    const mine = await t.http.get('/api/v1/me/images').set(alice.auth).query({ q: word }).expect(200);
+    const mine = await t.http
+      .get('/api/v1/me/images')
+      .set(alice.auth)
+      .query({ q: word })
+      .expect(200);
     expect(mine.body.items).toHaveLength(1);
   });
 
   it('makes the image private: gone from the gallery, 404 for others, still mine', async () => {
-    const res = await t.http.patch(`/api/v1/images/${imageId}`).set(alice.auth).send({ visibility: 'private', tags: ['sunset'] }).expect(200);
+    const res = await t.http
+      .patch(`/api/v1/images/${imageId}`)
+      .set(alice.auth)
+      .send({ visibility: 'private', tags: ['sunset'] })
+      .expect(200);
     spec.check(res);
     expect(res.body).toMatchObject({ visibility: 'private', tags: ['sunset'] });
 
@@ -149,13 +210,24 @@ describe('e2e: generate, browse, manage', () => {
     await t.http.get(`/api/v1/images/${imageId}`).set(bob.auth).expect(404);
     await t.http.get(`/api/v1/images/${imageId}/content`).set(bob.auth).expect(404);
     await t.http.get(`/api/v1/images/${imageId}/thumbnail`).expect(404);
-    await t.http.patch(`/api/v1/images/${imageId}`).set(bob.auth).send({ visibility: 'public' }).expect(404);
+    await t.http
+      .patch(`/api/v1/images/${imageId}`)
+      .set(bob.auth)
+      .send({ visibility: 'public' })
+      .expect(404);
     await t.http.delete(`/api/v1/images/${imageId}`).set(bob.auth).expect(404);
     await t.http.get(`/api/v1/generations/${jobId}`).set(bob.auth).expect(404);
     await t.http.get(`/api/v1/images/${imageId}`).set(alice.auth).expect(200);
-    const content = await t.http.get(`/api/v1/images/${imageId}/content`).set(alice.auth).expect(200);
+    const content = await t.http
+      .get(`/api/v1/images/${imageId}/content`)
+      .set(alice.auth)
+      .expect(200);
     expect(content.headers['cache-control']).toMatch(/^private/);
-    const mine = await t.http.get('/api/v1/me/images').set(alice.auth).query({ tag: 'sunset' }).expect(200);
+    const mine = await t.http
+      .get('/api/v1/me/images')
+      .set(alice.auth)
+      .query({ tag: 'sunset' })
+      .expect(200);
     expect(mine.body.items).toHaveLength(1);
   });
 
@@ -178,13 +250,25 @@ describe('e2e: generate, browse, manage', () => {
 
   it('lists my generations, pages by cursor, and keeps them private to me', async () => {
     for (let i = 0; i < 2; i++) {
-      await t.http.post('/api/v1/generations').set(alice.auth).send({ prompt: `a red kite number ${i}`, size: '256x256' }).expect(202);
+      await t.http
+        .post('/api/v1/generations')
+        .set(alice.auth)
+        .send({ prompt: `a red kite number ${i}`, size: '256x256' })
+        .expect(202);
     }
-    const first = await t.http.get('/api/v1/generations').set(alice.auth).query({ limit: 2 }).expect(200);
+    const first = await t.http
+      .get('/api/v1/generations')
+      .set(alice.auth)
+      .query({ limit: 2 })
+      .expect(200);
     spec.check(first);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await t.http.get('/api/v1/generations').set(alice.auth).query({ limit: 2, cursor: first.body.nextCursor }).expect(200);
+    const second = await t.http
+      .get('/api/v1/generations')
+      .set(alice.auth)
+      .query({ limit: 2, cursor: first.body.nextCursor })
+      .expect(200);
     expect(second.body.items.map((j: { id: string }) => j.id)).toEqual([jobId]);
     expect(second.body.nextCursor).toBeNull();
     const others = await t.http.get('/api/v1/generations').set(bob.auth).expect(200);
@@ -192,13 +276,20 @@ describe('e2e: generate, browse, manage', () => {
   });
 
   it('cancels a queued generation and refuses to cancel a finished one', async () => {
-    const job = await t.http.post('/api/v1/generations').set(bob.auth).send({ n: 4, size: '256x256' }).expect(202);
+    const job = await t.http
+      .post('/api/v1/generations')
+      .set(bob.auth)
+      .send({ n: 4, size: '256x256' })
+      .expect(202);
     const canceled = await t.http.post(`/api/v1/generations/${job.body.id}/cancel`).set(bob.auth);
     // The worker may have claimed it already: canceling a running job works too.
     expect(canceled.status).toBe(200);
     spec.check(canceled);
     expect(canceled.body.status).toBe('canceled');
-    const again = await t.http.post(`/api/v1/generations/${job.body.id}/cancel`).set(bob.auth).expect(409);
+    const again = await t.http
+      .post(`/api/v1/generations/${job.body.id}/cancel`)
+      .set(bob.auth)
+      .expect(409);
     spec.check(again);
     const stream = await readSse(t.app, `/api/v1/generations/${job.body.id}/events`, bob.auth);
     expect(stream.events.map((e) => JSON.parse(e.data).status)).toEqual(['canceled']);
@@ -211,15 +302,31 @@ describe('e2e: generate, browse, manage', () => {
   it('describes providers and prompt datasets, and makes prompts', async () => {
     const providers = await t.http.get('/api/v1/providers').expect(200);
     spec.check(providers);
-    expect(providers.body.items[0]).toMatchObject({ name: 'offline', configured: true, isDefault: true });
+    expect(providers.body.items[0]).toMatchObject({
+      name: 'offline',
+      configured: true,
+      isDefault: true,
+    });
     const datasets = await t.http.get('/api/v1/prompts/datasets').expect(200);
     spec.check(datasets);
     expect(datasets.body.datasets.length).toBeGreaterThanOrEqual(8);
-    const made = await t.http.post('/api/v1/prompts').set(alice.auth).send({ seed: 42 }).expect(200);
+    const made = await t.http
+      .post('/api/v1/prompts')
+      .set(alice.auth)
+      .send({ seed: 42 })
+      .expect(200);
     spec.check(made);
-    const again = await t.http.post('/api/v1/prompts').set(alice.auth).send({ seed: 42 }).expect(200);
+    const again = await t.http
+      .post('/api/v1/prompts')
+      .set(alice.auth)
+      .send({ seed: 42 })
+      .expect(200);
     expect(again.body.prompt).toBe(made.body.prompt);
-    const themed = await t.http.post('/api/v1/prompts').set(alice.auth).send({ theme: 'a copper robot', seed: 7 }).expect(200);
+    const themed = await t.http
+      .post('/api/v1/prompts')
+      .set(alice.auth)
+      .send({ theme: 'a copper robot', seed: 7 })
+      .expect(200);
     expect(themed.body.prompt.startsWith('a copper robot ')).toBe(true);
   });
 
@@ -229,7 +336,10 @@ describe('e2e: generate, browse, manage', () => {
     const ready = await t.http.get('/health/ready').set('X-Request-Id', 'trace-123').expect(200);
     spec.check(ready);
     expect(ready.headers['x-request-id']).toBe('trace-123');
-    expect(ready.body.details).toMatchObject({ recordStore: { status: 'up' }, blobStore: { status: 'up' } });
+    expect(ready.body.details).toMatchObject({
+      recordStore: { status: 'up' },
+      blobStore: { status: 'up' },
+    });
     const generated = await t.http.get('/health/live').expect(200);
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

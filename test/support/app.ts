@@ -19,7 +19,10 @@ export interface TestApp {
  * The real app (same `createApp` as `main.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
  * offline provider. `env` overrides any variable.
  */
-export async function startApp(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<TestApp> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'image-forge-test-'));
   const config = loadConfig({
     DATA_DIR: dir,

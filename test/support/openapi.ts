@@ -18,7 +18,8 @@ export interface OpenApiDocument {
   components?: { schemas?: Record<string, object> };
 }
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const pointer = (...parts: string[]) =>
+  parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /**
  * Checks responses against the published spec, as a generated client would rely on them: every
@@ -41,7 +42,9 @@ export class SpecConformance {
   }
 
   operation(method: string, path: string): { template: string; op: Operation } {
-    const route = this.routes.find((r) => r.method === method.toLowerCase() && r.regex.test(path.split('?')[0]));
+    const route = this.routes.find(
+      (r) => r.method === method.toLowerCase() && r.regex.test(path.split('?')[0]),
+    );
     if (!route) throw new Error(`${method} ${path} is not in the OpenAPI spec`);
     return { template: route.template, op: this.doc.paths[route.template][route.method] };
   }

@@ -19,23 +19,27 @@ export async function readSse(
   timeoutMs = 30_000,
 ): Promise<{ status: number; contentType: string; events: SseEvent[]; body: string }> {
   const server = app.getHttpServer();
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (!server.listening)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          events: parseSse(body),
-          body,
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            events: parseSse(body),
+            body,
+          });
         });
-      });
-    });
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`SSE stream ${path} did not end within ${timeoutMs} ms`));
@@ -56,7 +60,8 @@ function parseSse(body: string): SseEvent[] {
         if (colon <= 0) continue;
         const name = line.slice(0, colon);
         const value = line.slice(colon + 1).replace(/^ /, '');
-        fields[name] = name === 'data' && fields.data !== undefined ? `${fields.data}\n${value}` : value;
+        fields[name] =
+          name === 'data' && fields.data !== undefined ? `${fields.data}\n${value}` : value;
       }
       return { id: fields.id, event: fields.event, data: fields.data ?? '' };
     });

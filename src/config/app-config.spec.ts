@@ -1,0 +1,149 @@
+import 'reflect-metadata';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { ConfigError, loadConfig } from './app-config.js';
+
+const SECRET_32 = 'a'.repeat(32);
+
+describe('loadConfig', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'app-config-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The ConfigError `loadConfig(env)` throws (fails the test when it does not throw one). */
+  function configError(env: Record<string, string>): ConfigError {
+    try {
+      loadConfig({ DATA_DIR: dataDir, ...env });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+  }
+
+  it('uses safe local defaults when only DATA_DIR is set', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+
+    expect(config.server.port).toBe(3000);
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.server.trustProxy).toBe(false);
+    expect(config.dataDir).toBe(dataDir);
+    expect(config.database.sqlitePath).toBe(join(dataDir, 'image-forge.db'));
+    expect(config.blobs.localDir).toBe(join(dataDir, 'blobs'));
+    expect(config.providers.default).toBe('offline');
+    expect(config.prompts.defaultStrategy).toBe('random');
+    expect(config.auth.adminEmails.size).toBe(0);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, PORT: '' }).server.port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', '99999'],
+    ['PORT', 'abc'],
+    ['LOG_LEVEL', 'loud'],
+    ['GENERATION_CONCURRENCY', '0'],
+  ])('refuses %s=%s and names the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('names every bad variable in one message', () => {
+    const { message } = configError({
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      GENERATION_CONCURRENCY: '0',
+    });
+
+    expect(message).toContain('PORT');
+    expect(message).toContain('LOG_LEVEL');
+    expect(message).toContain('GENERATION_CONCURRENCY');
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads TRUST_PROXY=%s as %s', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: value }).server.trustProxy).toBe(expected);
+  });
+
+  it('refuses TRUST_PROXY=yes', () => {
+    expect(configError({ TRUST_PROXY: 'yes' }).message).toContain('TRUST_PROXY');
+  });
+
+  describe('JWT_SECRET in production', () => {
+    it('is required', () => {
+      expect(configError({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET');
+    });
+
+    it('must be at least 32 bytes', () => {
+      const { message } = configError({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(31) });
+      expect(message).toContain('JWT_SECRET');
+    });
+
+    it('is used as given when it is 32 bytes', () => {
+      const config = loadConfig({
+        DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET_32,
+      });
+      expect(config.auth.jwtSecret).toBe(SECRET_32);
+    });
+
+    it('counts bytes, not characters', () => {
+      // 16 two-byte characters: 32 bytes.
+      const secret = 'é'.repeat(16);
+      const config = loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: secret });
+      expect(config.auth.jwtSecret).toBe(secret);
+    });
+  });
+
+  describe('JWT_SECRET outside production', () => {
+    it('is generated once under DATA_DIR, readable by its owner only, and kept across restarts', async () => {
+      const first = loadConfig({ DATA_DIR: dataDir });
+      const file = join(dataDir, 'jwt-secret');
+
+      expect(Buffer.byteLength(first.auth.jwtSecret)).toBeGreaterThanOrEqual(32);
+      expect((await readFile(file, 'utf8')).trim()).toBe(first.auth.jwtSecret);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+      const second = loadConfig({ DATA_DIR: dataDir });
+      expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    });
+
+    it('differs between data directories', async () => {
+      const other = await mkdtemp(join(tmpdir(), 'app-config-'));
+      try {
+        expect(loadConfig({ DATA_DIR: other }).auth.jwtSecret).not.toBe(
+          loadConfig({ DATA_DIR: dataDir }).auth.jwtSecret,
+        );
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+    });
+
+    it('is still refused when given and too short', () => {
+      expect(configError({ JWT_SECRET: 'short' }).message).toContain('JWT_SECRET');
+    });
+  });
+
+  it('splits, trims and lower-cases ADMIN_EMAILS', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      ADMIN_EMAILS: ' Alice@Example.COM, bob@example.com ,,',
+    });
+
+    expect([...config.auth.adminEmails].sort()).toEqual(['alice@example.com', 'bob@example.com']);
+  });
+});
