@@ -59,7 +59,7 @@ export class PinoNestLogger implements LoggerService {
     const extras = context ? rest.slice(0, -1) : rest;
     if (message !== null && typeof message === 'object' && !(message instanceof Error)) {
       const text = typeof extras[0] === 'string' ? extras[0] : undefined;
-      this.pino[level]({ context, ...(message as object) }, text);
+      this.pino[level]({ context, ...message }, text);
     } else if (message instanceof Error) {
       this.pino[level]({ context, err: message }, message.message);
     } else {

@@ -132,7 +132,7 @@ export class GalleryService {
     const limit = query.limit ?? 20;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.images.list(filter, { limit: limit + 1, after });
-    return toPage(rows, limit, ImageDto.from);
+    return toPage(rows, limit, (image) => ImageDto.from(image));
   }
 
   /** Public images to anyone; private ones to their owner and admins; otherwise 404. */

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import sharp from 'sharp';
 import { newId } from '../common/ids.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
@@ -85,6 +86,9 @@ const images =
         seed: request.seed + i,
       })),
     );
+
+// The runner logs failures it settles; they are the point of these tests, not noise to print.
+Logger.overrideLogger(false);
 
 describe('GenerationRunner', () => {
   let dir: string;
@@ -273,7 +277,7 @@ describe('GenerationRunner', () => {
     provider.steps = [
       (request) =>
         new Promise((_, reject) =>
-          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+          request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)),
         ),
     ];
     const job = await claimed(1);

@@ -152,7 +152,7 @@ export class GenerationRunner {
     const { request } = job;
     const id = newId();
     const createdAt = new Date().toISOString();
-    const prompt = output.revisedPrompt ?? (lineage.prompt as string);
+    const prompt = output.revisedPrompt ?? lineage.prompt ?? '';
     const seed = output.seed;
     const processed = await processImage(output.bytes, {
       maxPixels: this.config.generation.maxImagePixels,

@@ -126,7 +126,7 @@ export class GenerationsService {
       { ownerId: user.id, status: query.status },
       { limit: limit + 1, after },
     );
-    return toPage(rows, limit, GenerationDto.from);
+    return toPage(rows, limit, (job) => GenerationDto.from(job));
   }
 
   async get(user: AuthUser, id: string): Promise<GenerationDto> {

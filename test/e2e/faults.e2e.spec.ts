@@ -25,10 +25,18 @@ describe('e2e: faults', () => {
       expect(ready.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(ready.body.detail).toContain('blobStore');
 
-      const job = await t.http.post('/api/v1/generations').set(user.auth).send({ size: '256x256' }).expect(202);
+      const job = await t.http
+        .post('/api/v1/generations')
+        .set(user.auth)
+        .send({ size: '256x256' })
+        .expect(202);
       const stream = await readSse(t.app, `/api/v1/generations/${job.body.id}/events`, user.auth);
       const last = JSON.parse(stream.events.at(-1)!.data);
-      expect(last).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'storage_error', retryable: true } });
+      expect(last).toMatchObject({
+        status: 'failed',
+        attempts: 2,
+        error: { code: 'storage_error', retryable: true },
+      });
       expect(last.imageIds).toEqual([]);
       const mine = await t.http.get('/api/v1/me/images').set(user.auth).expect(200);
       expect(mine.body.items).toEqual([]);
@@ -37,7 +45,11 @@ describe('e2e: faults', () => {
       renameSync(`${root}.away`, root);
     }
     await t.http.get('/health/ready').expect(200);
-    const job = await t.http.post('/api/v1/generations').set(user.auth).send({ size: '256x256' }).expect(202);
+    const job = await t.http
+      .post('/api/v1/generations')
+      .set(user.auth)
+      .send({ size: '256x256' })
+      .expect(202);
     const stream = await readSse(t.app, `/api/v1/generations/${job.body.id}/events`, user.auth);
     expect(JSON.parse(stream.events.at(-1)!.data).status).toBe('succeeded');
   });

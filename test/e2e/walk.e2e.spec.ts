@@ -292,7 +292,9 @@ describe('e2e: generate, browse, manage', () => {
       .expect(409);
     spec.check(again);
     const stream = await readSse(t.app, `/api/v1/generations/${job.body.id}/events`, bob.auth);
-    expect(stream.events.map((e) => JSON.parse(e.data).status)).toEqual(['canceled']);
+    expect(stream.events.map((e) => (JSON.parse(e.data) as { status: string }).status)).toEqual([
+      'canceled',
+    ]);
     // Nothing the canceled job may have drawn is left behind.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const mine = await t.http.get('/api/v1/me/images').set(bob.auth).expect(200);

@@ -15,12 +15,11 @@ const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
  * no control characters.
  */
 export function assertValidKey(key: string): void {
-  const segments = key.split('/');
   if (
     typeof key !== 'string' ||
     key.length === 0 ||
     key.length > 512 ||
-    segments.some((segment) => !SEGMENT.test(segment))
+    key.split('/').some((segment) => !SEGMENT.test(segment))
   ) {
     throw new InvalidBlobKeyError(key);
   }

@@ -1,0 +1,241 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
+
+import { newId } from '../../src/common/ids.js';
+import type { GenerationJob } from '../../src/storage/records/records.js';
+import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
+import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
+import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
+import { SqliteRecordStore } from '../../src/storage/records/sqlite/sqlite.record-store.js';
+import { SqliteUsersRepository } from '../../src/storage/records/sqlite/sqlite.users.repository.js';
+import {
+  at,
+  describeRecordStoreContract,
+  makeImage,
+  makeJob,
+  makeUser,
+  type RecordStoreFixture,
+} from './records.contract.js';
+
+let dir: string;
+let files = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'image-forge-sqlite-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function openFile(file: string): RecordStoreFixture {
+  const sqlite = new SqliteDatabase(file);
+  return {
+    users: new SqliteUsersRepository(sqlite),
+    jobs: new SqliteJobsRepository(sqlite),
+    images: new SqliteImagesRepository(sqlite),
+    store: new SqliteRecordStore(sqlite),
+    close: async () => sqlite.close(),
+  };
+}
+
+const newFile = () => join(dir, `records-${++files}.sqlite`);
+
+describeRecordStoreContract('sqlite', async () => openFile(newFile()));
+
+describe('sqlite record store', () => {
+  let opened: RecordStoreFixture[];
+  const open = (file: string) => {
+    const fixture = openFile(file);
+    opened.push(fixture);
+    return fixture;
+  };
+
+  beforeEach(() => {
+    opened = [];
+  });
+
+  afterEach(async () => {
+    for (const fixture of opened) await fixture.close();
+  });
+
+  it('two connections on one file (two replicas) never claim the same job', async () => {
+    const file = newFile();
+    const replicas = [open(file), open(file)];
+    const all = Array.from({ length: 40 }, (_, i) => makeJob({ createdAt: at(i) }));
+    for (const [i, job] of all.entries()) await replicas[i % 2].jobs.create(job);
+
+    const claimer = async (replica: RecordStoreFixture, workerId: string) => {
+      const claimed: GenerationJob[] = [];
+      for (;;) {
+        const job = await replica.jobs.claimNext(workerId, at(100));
+        if (!job) return claimed;
+        claimed.push(job);
+        // Let the other replica in between claims.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const byWorker = await Promise.all(
+      replicas.flatMap((replica, r) => [0, 1].map((w) => claimer(replica, `r${r}-w${w}`))),
+    );
+
+    const claimedIds = byWorker.flat().map((job) => job.id);
+    expect([...claimedIds].sort()).toEqual(all.map((job) => job.id).sort());
+    expect(byWorker[0].length + byWorker[1].length).toBeGreaterThan(0);
+    expect(byWorker[2].length + byWorker[3].length).toBeGreaterThan(0);
+  });
+
+  it('two replica processes racing on one file never claim the same job', async () => {
+    const file = newFile();
+    const seed = open(file);
+    const all = Array.from({ length: 300 }, (_, i) => makeJob({ createdAt: at(i) }));
+    for (const job of all) await seed.jobs.create(job);
+    const lib = await compileForChildProcesses(join(dir, `lib-${newId()}`), [
+      'storage/records/sqlite/sqlite.database.ts',
+      'storage/records/sqlite/sqlite.jobs.repository.ts',
+    ]);
+
+    const byReplica = await raceReplicas(lib, file, 4);
+
+    const claimedIds = byReplica.flat();
+    expect(claimedIds).toHaveLength(all.length);
+    expect(new Set(claimedIds).size).toBe(all.length);
+    expect([...claimedIds].sort()).toEqual(all.map((job) => job.id).sort());
+    for (const [r, ids] of byReplica.entries()) {
+      for (const id of ids.slice(0, 5)) {
+        await expect(seed.jobs.findById(id)).resolves.toMatchObject({
+          status: 'running',
+          workerId: `replica-${r}`,
+          attempts: 1,
+        });
+      }
+    }
+  });
+
+  it('keeps its data when the file is reopened, without re-running migrations', async () => {
+    const file = newFile();
+    const first = open(file);
+    const user = makeUser({ email: 'ada@example.com' });
+    const job = makeJob({ idempotencyKey: 'k' });
+    const image = makeImage({ prompt: 'a lighthouse at dusk', tags: ['coast'] });
+    await first.users.create(user);
+    await first.jobs.create(job);
+    await first.images.insert(image);
+    const version = userVersion(file);
+    await first.close();
+
+    const second = open(file);
+
+    expect(userVersion(file)).toBe(version);
+    await expect(second.store.ping()).resolves.toBeUndefined();
+    await expect(second.users.findByEmail('ADA@example.com')).resolves.toEqual(user);
+    await expect(second.jobs.findById(job.id)).resolves.toEqual(job);
+    await expect(second.jobs.create({ ...job, id: newId() })).resolves.toEqual({
+      job,
+      created: false,
+    });
+    await expect(second.images.list({ q: 'lighth' }, { limit: 10 })).resolves.toEqual([image]);
+    await expect(second.images.list({ q: 'coast' }, { limit: 10 })).resolves.toEqual([image]);
+  });
+});
+
+function userVersion(file: string): number {
+  const probe = new SqliteDatabase(file);
+  try {
+    return probe.db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    probe.close();
+  }
+}
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+/**
+ * Transpiles `entries` (paths under src/) and the modules they import at run time to CommonJS
+ * under `outDir`, so that plain `node` child processes can load the real adapter.
+ */
+async function compileForChildProcesses(outDir: string, entries: string[]): Promise<string> {
+  const done = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (done.has(file)) return;
+    done.add(file);
+    const { outputText } = ts.transpileModule(await readFile(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    });
+    const out = join(outDir, relative(SRC, file).replace(/\.ts$/, '.js'));
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, outputText);
+    for (const [, specifier] of outputText.matchAll(/require\("(\.{1,2}\/[^"]+)\.js"\)/g)) {
+      await visit(resolve(dirname(file), `${specifier}.ts`));
+    }
+  };
+  for (const entry of entries) await visit(join(SRC, entry));
+  await writeFile(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  return outDir;
+}
+
+/** A replica: opens the file, says "ready", waits for "go", then claims until none is left. */
+const REPLICA = `
+const [lib, file, workerId] = process.argv.slice(1);
+const { SqliteDatabase } = require(lib + '/storage/records/sqlite/sqlite.database.js');
+const { SqliteJobsRepository } = require(lib + '/storage/records/sqlite/sqlite.jobs.repository.js');
+const sqlite = new SqliteDatabase(file);
+const jobs = new SqliteJobsRepository(sqlite);
+process.stdout.write('ready\\n');
+process.stdin.once('data', async () => {
+  const claimed = [];
+  for (;;) {
+    const job = await jobs.claimNext(workerId, '${at(10_000)}');
+    if (!job) break;
+    claimed.push(job.id);
+  }
+  sqlite.close();
+  process.stdout.write(JSON.stringify(claimed) + '\\n');
+  process.exit(0);
+});
+`;
+
+/** Starts `count` replica processes on `file`, lets them loose together, returns their claims. */
+async function raceReplicas(lib: string, file: string, count: number): Promise<string[][]> {
+  const children = Array.from({ length: count }, (_, r) => {
+    const child = spawn(process.execPath, ['-e', REPLICA, lib, file, `replica-${r}`], {
+      env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: resolve(SRC, '../node_modules') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ready = new Promise<void>((resolveReady, reject) => {
+      const onData = () => {
+        if (stdout.includes('ready\n')) {
+          child.stdout.off('data', onData);
+          resolveReady();
+        }
+      };
+      child.stdout.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`replica ${r} exited (${code}): ${stderr}`)));
+    });
+    const claimed = new Promise<string[]>((resolveClaimed, reject) => {
+      child.once('exit', (code) => {
+        if (code !== 0) return reject(new Error(`replica ${r} failed (${code}): ${stderr}`));
+        resolveClaimed(JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as string[]);
+      });
+    });
+    claimed.catch(() => undefined); // reported through Promise.all below
+    return { child, ready, claimed };
+  });
+  await Promise.all(children.map(({ ready }) => ready));
+  for (const { child } of children) child.stdin.end('go\n');
+  return Promise.all(children.map(({ claimed }) => claimed));
+}
