@@ -1,13 +1,25 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export const DATABASE_DRIVERS = ['sqlite'] as const;
-export const BLOB_DRIVERS = ['local'] as const;
-export const IMAGE_PROVIDERS = ['offline'] as const;
-export const PROMPT_STRATEGIES = ['random', 'literal'] as const;
+export const DATABASE_DRIVERS = ['sqlite', 'cosmos', 'mongo'] as const;
+export const BLOB_DRIVERS = ['local', 'azure', 's3'] as const;
+export const IMAGE_PROVIDERS = ['offline', 'openai', 'replicate'] as const;
+export const PROMPT_STRATEGIES = ['random', 'literal', 'llm'] as const;
+export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? { true: true, '1': true, false: false, '0': false }[value] : value;
@@ -168,4 +180,229 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   MAX_IMAGE_PIXELS = 4096 * 4096;
+
+  // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
+
+  /** Cosmos DB (NoSQL API) account endpoint, e.g. `https://myaccount.documents.azure.com:443/`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  COSMOS_ENDPOINT?: string;
+
+  /** Cosmos DB account key. */
+  @IsOptional()
+  @IsString()
+  COSMOS_KEY?: string;
+
+  /** Cosmos DB database; created with its containers when missing. */
+  @IsString()
+  @MinLength(1)
+  COSMOS_DATABASE = 'image-forge';
+
+  /** MongoDB connection string (also Cosmos DB's MongoDB API), with the database in its path. */
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, {
+    message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI',
+  })
+  MONGODB_URI?: string;
+
+  // --- Cloud blob stores (BLOB_DRIVER=azure | s3) --------------------------------------------------
+
+  /** Azure Storage connection string (one way to reach Azure Blob; Azurite's works too). */
+  @IsOptional()
+  @IsString()
+  AZURE_STORAGE_CONNECTION_STRING?: string;
+
+  /** Blob service URL, e.g. `https://myaccount.blob.core.windows.net` (with a key or a SAS token). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  AZURE_STORAGE_ACCOUNT_URL?: string;
+
+  /** Account key, with AZURE_STORAGE_ACCOUNT_URL. */
+  @IsOptional()
+  @IsString()
+  AZURE_STORAGE_ACCOUNT_KEY?: string;
+
+  /** SAS token (container or account scoped), with AZURE_STORAGE_ACCOUNT_URL. */
+  @IsOptional()
+  @IsString()
+  AZURE_STORAGE_SAS_TOKEN?: string;
+
+  /** Blob container; created when missing. */
+  @Matches(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, {
+    message: 'AZURE_STORAGE_CONTAINER must be a valid container name',
+  })
+  AZURE_STORAGE_CONTAINER = 'images';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  /** S3-compatible endpoint (MinIO, R2, ...); AWS when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  S3_ENDPOINT?: string;
+
+  /** Path-style URLs (`endpoint/bucket/key`), as MinIO and most S3-compatible servers need. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
+
+  /** S3 credentials; the AWS SDK's default chain (instance roles, profiles) when unset. */
+  @IsOptional()
+  @IsString()
+  AWS_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  AWS_SECRET_ACCESS_KEY?: string;
+
+  /** Content routes redirect (302) to a short-lived signed URL where the blob store can make one. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  BLOB_SIGNED_URLS = false;
+
+  /** Lifetime of signed URLs, in seconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(7 * 24 * 3600)
+  BLOB_SIGNED_URL_TTL_SECONDS = 300;
+
+  // --- OpenAI (IMAGE_PROVIDER=openai, PROMPT_STRATEGY=llm) ----------------------------------------
+
+  @IsOptional()
+  @IsString()
+  OPENAI_API_KEY?: string;
+
+  /** OpenAI API base URL; point it at an OpenAI-compatible server (or a test fake). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  OPENAI_BASE_URL?: string;
+
+  /** Default image model: gpt-image-1, dall-e-3 or dall-e-2. */
+  @IsIn(['gpt-image-1', 'dall-e-3', 'dall-e-2'])
+  OPENAI_IMAGE_MODEL = 'gpt-image-1';
+
+  /** Chat model of the `llm` prompt strategy. */
+  @IsString()
+  @MinLength(1)
+  OPENAI_PROMPT_MODEL = 'gpt-4o-mini';
+
+  /** OpenAI image calls one replica makes at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OPENAI_CONCURRENCY = 2;
+
+  /** OpenAI images one replica asks for per minute (a burst queues instead of failing). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OPENAI_IMAGES_PER_MINUTE = 5;
+
+  // --- Replicate (IMAGE_PROVIDER=replicate) -------------------------------------------------------
+
+  @IsOptional()
+  @IsString()
+  REPLICATE_API_TOKEN?: string;
+
+  /** Replicate API base URL (a test fake, or a proxy). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  REPLICATE_BASE_URL?: string;
+
+  /** `owner/name` or `owner/name:version`, e.g. black-forest-labs/flux-schnell. */
+  @Matches(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/, {
+    message: 'REPLICATE_MODEL must be owner/name or owner/name:version',
+  })
+  REPLICATE_MODEL = 'black-forest-labs/flux-schnell';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REPLICATE_CONCURRENCY = 2;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REPLICATE_IMAGES_PER_MINUTE = 10;
+
+  /** How long to wait for a prediction before canceling it, in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  REPLICATE_PREDICTION_TIMEOUT_MS = 300_000;
+
+  /** Hosts provider outputs may be downloaded from (`*.` for subdomains), comma-separated. */
+  @IsString()
+  REPLICATE_DOWNLOAD_HOSTS = 'replicate.delivery,*.replicate.delivery';
+
+  @IsString()
+  OPENAI_DOWNLOAD_HOSTS = '*.blob.core.windows.net';
+
+  /** Largest provider download, in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  DOWNLOAD_MAX_BYTES = 50 * 1024 * 1024;
+
+  /** Time limit of one provider download, in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  DOWNLOAD_TIMEOUT_MS = 60_000;
+
+  // --- Schedules ------------------------------------------------------------------------------------
+
+  /** Shortest interval between two fire times of one schedule, in seconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SCHEDULE_MIN_INTERVAL_SECONDS = 60;
+
+  /** Schedules one user may own. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SCHEDULE_MAX_PER_USER = 10;
+
+  /** How often each replica re-reads schedules from the store (changes made elsewhere), in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SCHEDULE_RECONCILE_MS = 30_000;
+
+  /** Slots missed while no replica ran: `latest` runs the most recent once; `none` skips them. */
+  @IsIn(CATCH_UP_POLICIES)
+  SCHEDULE_CATCH_UP: (typeof CATCH_UP_POLICIES)[number] = 'latest';
+
+  /** A schedule pauses itself after this many failed runs in a row. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SCHEDULE_MAX_CONSECUTIVE_FAILURES = 5;
+
+  /** Cron expression of the built-in gallery-filling schedule; none when unset. */
+  @IsOptional()
+  @IsString()
+  AUTO_GENERATE_CRON?: string;
+
+  @IsString()
+  AUTO_GENERATE_TIMEZONE = 'UTC';
+
+  @IsIn(PROMPT_STRATEGIES)
+  AUTO_GENERATE_STRATEGY: (typeof PROMPT_STRATEGIES)[number] = 'random';
+
+  @IsOptional()
+  @IsString()
+  AUTO_GENERATE_THEME?: string;
+
+  /** Provider of the built-in schedule; IMAGE_PROVIDER when unset. */
+  @IsOptional()
+  @IsIn(IMAGE_PROVIDERS)
+  AUTO_GENERATE_PROVIDER?: (typeof IMAGE_PROVIDERS)[number];
 }

@@ -124,7 +124,15 @@ export class GenerationRunner {
         height,
         n: remaining,
         seed: request.seed + done.length,
+        quality: request.quality,
+        style: request.style,
         signal,
+        onStarted: async (providerRef) => {
+          const now = new Date().toISOString();
+          if (!(await this.jobs.transition(job.id, 'running', { providerRef }, now, workerId))) {
+            throw new AbortedError();
+          }
+        },
       });
       if (outputs.length < remaining) {
         throw new ProviderError(

@@ -106,6 +106,7 @@ export class GenerationsService {
       requestHash,
       scheduleId: null,
       slot: null,
+      providerRef: null,
       workerId: null,
       createdAt: now,
       updatedAt: now,
@@ -218,6 +219,19 @@ export class GenerationsService {
     if (body.seed !== undefined && !model.supportsSeed) {
       throw ValidationError.field('seed', `${model.id} does not take a seed`);
     }
+    for (const [field, value, accepted] of [
+      ['quality', body.quality, model.qualities],
+      ['style', body.style, model.styles],
+    ] as const) {
+      if (value !== undefined && !accepted.includes(value)) {
+        throw ValidationError.field(
+          field,
+          accepted.length
+            ? `${model.id} takes ${accepted.join(', ')}`
+            : `${model.id} does not take a ${field}`,
+        );
+      }
+    }
     return {
       strategy: strategy.name,
       theme: body.theme ?? null,
@@ -230,6 +244,8 @@ export class GenerationsService {
       seed: body.seed ?? randomInt(MAX_SEED - model.maxN),
       visibility: body.visibility ?? 'public',
       tags: [...new Set(body.tags ?? [])],
+      quality: body.quality ?? null,
+      style: body.style ?? null,
     };
   }
 }

@@ -8,6 +8,10 @@ export interface ModelCapabilities {
   readonly maxN: number;
   readonly supportsSeed: boolean;
   readonly supportsNegativePrompt: boolean;
+  /** Accepted `quality` values (empty: the model takes none). */
+  readonly qualities: readonly string[];
+  /** Accepted `style` values (empty: the model takes none). */
+  readonly styles: readonly string[];
 }
 
 export interface ProviderCapabilities {
@@ -31,8 +35,12 @@ export interface ProviderRequest {
   readonly n: number;
   /** Seed of the first image; image i uses seed + i where the model takes seeds. */
   readonly seed: number;
-  /** Aborted on cancel, timeout or shutdown: stop work and reject. */
+  readonly quality: string | null;
+  readonly style: string | null;
+  /** Aborted on cancel, timeout or shutdown: stop work (cancel remote work) and reject. */
   readonly signal: AbortSignal;
+  /** Call once the provider has an id for the work (kept on the job, e.g. a prediction id). */
+  readonly onStarted?: (providerRef: string) => Promise<void>;
 }
 
 export interface ProviderImage {

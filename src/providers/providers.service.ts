@@ -18,7 +18,12 @@ export class ProvidersService {
           configured,
           missing: [...missing],
           defaultModel,
-          models: models.map((model) => ({ ...model, sizes: [...model.sizes] })),
+          models: models.map((model) => ({
+            ...model,
+            sizes: [...model.sizes],
+            qualities: [...model.qualities],
+            styles: [...model.styles],
+          })),
         };
       }),
     };

@@ -80,6 +80,20 @@ export class CreateGenerationDto {
   @Max(MAX_SEED)
   seed?: number;
 
+  /** Rendering quality, where the model declares qualities (see `GET /providers`). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  quality?: string;
+
+  /** Rendering style, where the model declares styles (see `GET /providers`). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  style?: string;
+
   /** New images are public unless you say private. */
   @ApiProperty({ enum: ['public', 'private'], required: false, default: 'public' })
   @IsOptional()

@@ -34,6 +34,10 @@ export class GenerationRequestDto {
   @ApiProperty({ enum: ['public', 'private'] })
   visibility: 'public' | 'private';
   tags: string[];
+  @ApiProperty({ type: String, nullable: true })
+  quality: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  style: string | null;
 }
 
 export class JobErrorDto {

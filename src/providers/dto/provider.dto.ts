@@ -8,6 +8,10 @@ export class ProviderModelDto {
   maxN: number;
   supportsSeed: boolean;
   supportsNegativePrompt: boolean;
+  /** Accepted `quality` values; empty when the model takes none. */
+  qualities: string[];
+  /** Accepted `style` values; empty when the model takes none. */
+  styles: string[];
 }
 
 export class ProviderDto {

@@ -21,6 +21,8 @@ const CAPABILITIES: ProviderCapabilities = {
       maxN: 4,
       supportsSeed: true,
       supportsNegativePrompt: true,
+      qualities: [],
+      styles: [],
     },
   ],
 };

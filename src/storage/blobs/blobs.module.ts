@@ -8,6 +8,8 @@ function blobStoreProvider(config: AppConfig): Provider {
   switch (config.blobs.driver) {
     case 'local':
       return { provide: BlobStore, useFactory: () => new LocalBlobStore(config.blobs.localDir) };
+    default:
+      throw new Error(`No adapter for ${config.blobs.driver} yet`);
   }
 }
 

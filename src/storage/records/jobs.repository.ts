@@ -12,10 +12,13 @@ export interface JobPatch {
   readonly workerId?: string | null;
   readonly heartbeatAt?: string | null;
   readonly attempts?: number;
+  readonly providerRef?: string | null;
 }
 
+/** Either an owner's jobs or a schedule's runs (at least one of the two). */
 export interface JobFilter {
-  readonly ownerId: string;
+  readonly ownerId?: string;
+  readonly scheduleId?: string;
   readonly status?: JobStatus;
 }
 

@@ -8,14 +8,16 @@ import type { AppConfig } from '../../config/app-config.js';
 import { ImagesRepository } from './images.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { RecordStore } from './record-store.js';
+import { SchedulesRepository } from './schedules.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from './sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from './sqlite/sqlite.jobs.repository.js';
 import { SqliteRecordStore } from './sqlite/sqlite.record-store.js';
+import { SqliteSchedulesRepository } from './sqlite/sqlite.schedules.repository.js';
 import { SqliteUsersRepository } from './sqlite/sqlite.users.repository.js';
 import { UsersRepository } from './users.repository.js';
 
-const PORTS = [RecordStore, UsersRepository, JobsRepository, ImagesRepository];
+const PORTS = [RecordStore, UsersRepository, JobsRepository, ImagesRepository, SchedulesRepository];
 
 /** Closes the SQLite connection when the app shuts down. */
 class SqliteLifecycle implements OnApplicationShutdown {
@@ -47,8 +49,11 @@ function recordStoreProviders(config: AppConfig): Provider[] {
         withDb(UsersRepository, (db) => new SqliteUsersRepository(db)),
         withDb(JobsRepository, (db) => new SqliteJobsRepository(db)),
         withDb(ImagesRepository, (db) => new SqliteImagesRepository(db)),
+        withDb(SchedulesRepository, (db) => new SqliteSchedulesRepository(db)),
       ];
     }
+    default:
+      throw new Error(`No adapter for ${config.database.driver} yet`);
   }
 }
 

@@ -41,6 +41,9 @@ export interface GenerationRequest {
   readonly seed: number;
   readonly visibility: Visibility;
   readonly tags: readonly string[];
+  /** Provider-specific rendering options, where the model declares them (OpenAI). */
+  readonly quality: string | null;
+  readonly style: string | null;
 }
 
 export interface JobError {
@@ -64,6 +67,8 @@ export interface GenerationJob {
   readonly requestHash: string | null;
   readonly scheduleId: string | null;
   readonly slot: string | null;
+  /** The provider's id for the work (e.g. a Replicate prediction), once it has one. */
+  readonly providerRef: string | null;
   /** The replica's worker that holds a running job. */
   readonly workerId: string | null;
   readonly createdAt: string;
@@ -100,6 +105,44 @@ export interface ImageRecord {
   readonly thumbnailContentType: string;
   readonly tags: readonly string[];
   readonly createdAt: string;
+}
+
+/** What a schedule generates on each fire (the generation request, minus the seed). */
+export interface ScheduleTemplate {
+  readonly strategy: string;
+  readonly theme: string | null;
+  readonly prompt: string | null;
+  readonly negativePrompt: string | null;
+  readonly provider: string;
+  readonly model: string;
+  readonly size: string;
+  readonly n: number;
+  readonly visibility: Visibility;
+  readonly tags: readonly string[];
+  readonly quality: string | null;
+  readonly style: string | null;
+}
+
+export interface Schedule {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly name: string;
+  /** Cron expression (5 or 6 fields). */
+  readonly cron: string;
+  /** IANA time zone the cron expression is read in. */
+  readonly timezone: string;
+  readonly enabled: boolean;
+  readonly template: ScheduleTemplate;
+  /** Why the schedule paused itself (consecutive failures), or null. */
+  readonly pausedReason: string | null;
+  readonly consecutiveFailures: number;
+  /** Slot (fire time, ISO) of the last run started. */
+  readonly lastRunAt: string | null;
+  readonly nextRunAt: string | null;
+  /** The built-in AUTO_GENERATE_CRON schedule. */
+  readonly system: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /** Raised by adapters when a uniqueness rule of the store refuses a write. */

@@ -30,6 +30,7 @@ const MIGRATIONS: readonly string[] = [
     request_hash    TEXT,
     schedule_id     TEXT,
     slot            TEXT,
+    provider_ref    TEXT,
     worker_id       TEXT,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
@@ -46,8 +47,30 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_running ON jobs (heartbeat_at) WHERE status = 'running';
   CREATE UNIQUE INDEX jobs_idempotency ON jobs (owner_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
+  -- One run per (schedule, fire time), whichever replica fires first; also a schedule's history.
   CREATE UNIQUE INDEX jobs_schedule_slot ON jobs (schedule_id, slot)
     WHERE schedule_id IS NOT NULL;
+  CREATE INDEX jobs_schedule_newest ON jobs (schedule_id, created_at DESC, id DESC)
+    WHERE schedule_id IS NOT NULL;
+
+  CREATE TABLE schedules (
+    id                   TEXT PRIMARY KEY,
+    owner_id             TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    cron                 TEXT NOT NULL,
+    timezone             TEXT NOT NULL,
+    enabled              INTEGER NOT NULL,
+    template             TEXT NOT NULL,
+    paused_reason        TEXT,
+    consecutive_failures INTEGER NOT NULL,
+    last_run_at          TEXT,
+    next_run_at          TEXT,
+    system               INTEGER NOT NULL,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX schedules_owner_newest ON schedules (owner_id, created_at DESC, id DESC);
+  CREATE INDEX schedules_newest ON schedules (created_at DESC, id DESC);
 
   -- seq: a stable integer key for the full-text index (VACUUM may renumber implicit rowids).
   CREATE TABLE images (

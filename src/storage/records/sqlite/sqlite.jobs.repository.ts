@@ -17,6 +17,7 @@ interface JobRow {
   request_hash: string | null;
   schedule_id: string | null;
   slot: string | null;
+  provider_ref: string | null;
   worker_id: string | null;
   created_at: string;
   updated_at: string;
@@ -39,6 +40,7 @@ const toJob = (row: JobRow): GenerationJob => ({
   requestHash: row.request_hash,
   scheduleId: row.schedule_id,
   slot: row.slot,
+  providerRef: row.provider_ref,
   workerId: row.worker_id,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -61,6 +63,7 @@ const toRow = (job: GenerationJob): JobRow => ({
   request_hash: job.requestHash,
   schedule_id: job.scheduleId,
   slot: job.slot,
+  provider_ref: job.providerRef,
   worker_id: job.workerId,
   created_at: job.createdAt,
   updated_at: job.updatedAt,
@@ -81,6 +84,7 @@ const PATCH_COLUMNS: { [K in keyof JobPatch]-?: [string, (value: JobPatch[K]) =>
   workerId: ['worker_id', (v) => v],
   heartbeatAt: ['heartbeat_at', (v) => v],
   attempts: ['attempts', (v) => v],
+  providerRef: ['provider_ref', (v) => v],
 };
 
 export class SqliteJobsRepository extends JobsRepository {
@@ -148,7 +152,10 @@ export class SqliteJobsRepository extends JobsRepository {
   }
 
   async list(filter: JobFilter, page: PageRequest): Promise<GenerationJob[]> {
-    const where = ['owner_id = @ownerId'];
+    const where: string[] = [];
+    if (filter.ownerId !== undefined) where.push('owner_id = @ownerId');
+    if (filter.scheduleId !== undefined) where.push('schedule_id = @scheduleId');
+    if (where.length === 0) throw new Error('JobFilter needs ownerId or scheduleId');
     if (filter.status) where.push('status = @status');
     if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
     const rows = this.sqlite
@@ -158,6 +165,7 @@ export class SqliteJobsRepository extends JobsRepository {
       )
       .all({
         ownerId: filter.ownerId,
+        scheduleId: filter.scheduleId,
         status: filter.status,
         afterCreatedAt: page.after?.createdAt,
         afterId: page.after?.id,
