@@ -16,14 +16,17 @@ import {
   type GenerationJob,
   type ImageRecord,
   type JobStatus,
+  type Schedule,
   type User,
 } from '../../src/storage/records/records.js';
+import type { SchedulesRepository } from '../../src/storage/records/schedules.repository.js';
 import type { UsersRepository } from '../../src/storage/records/users.repository.js';
 
 export interface RecordStoreFixture {
   readonly users: UsersRepository;
   readonly jobs: JobsRepository;
   readonly images: ImagesRepository;
+  readonly schedules: SchedulesRepository;
   readonly store: RecordStore;
   close(): Promise<void>;
 }
@@ -160,6 +163,39 @@ function shuffled<T>(items: readonly T[]): T[] {
   return order.map((i) => items[i]);
 }
 
+export function makeSchedule(overrides: Partial<Schedule> = {}): Schedule {
+  return {
+    id: newId(),
+    ownerId: newId(),
+    name: 'every morning',
+    cron: '0 7 * * *',
+    timezone: 'Europe/Paris',
+    enabled: true,
+    template: {
+      strategy: 'random',
+      theme: 'foxes',
+      prompt: null,
+      negativePrompt: null,
+      provider: 'offline',
+      model: 'poster-v1',
+      size: '256x256',
+      n: 1,
+      visibility: 'public',
+      tags: ['daily'],
+      quality: null,
+      style: null,
+    },
+    pausedReason: null,
+    consecutiveFailures: 0,
+    lastRunAt: null,
+    nextRunAt: at(3600),
+    system: false,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
 export function describeRecordStoreContract(
   name: string,
   open: () => Promise<RecordStoreFixture>,
@@ -169,10 +205,11 @@ export function describeRecordStoreContract(
     let users: UsersRepository;
     let jobs: JobsRepository;
     let images: ImagesRepository;
+    let schedules: SchedulesRepository;
 
     beforeEach(async () => {
       fixture = await open();
-      ({ users, jobs, images } = fixture);
+      ({ users, jobs, images, schedules } = fixture);
     });
 
     afterEach(async () => {
@@ -1059,6 +1096,116 @@ export function describeRecordStoreContract(
         expect([...referenced].sort()).toEqual([a.blobKey, a.thumbnailKey, b.thumbnailKey].sort());
         await expect(images.findReferencedKeys([])).resolves.toEqual(new Set());
         await expect(images.findReferencedKeys([orphanImage])).resolves.toEqual(new Set());
+      });
+    });
+
+    describe('schedules', () => {
+      it('create + findById round-trips every field; a second create with the same id keeps the first', async () => {
+        const schedule = makeSchedule({
+          lastRunAt: at(-60),
+          pausedReason: 'x',
+          consecutiveFailures: 2,
+        });
+        await expect(schedules.create(schedule)).resolves.toEqual({ schedule, created: true });
+        await expect(schedules.findById(schedule.id)).resolves.toEqual(schedule);
+        const again = await schedules.create({ ...schedule, name: 'other' });
+        expect(again).toEqual({ schedule, created: false });
+        await expect(schedules.findById(newId())).resolves.toBeNull();
+      });
+
+      it('lists newest first by owner (or all), pages by keyset, and counts by owner', async () => {
+        const owner = newId();
+        const mine = [1, 2, 3, 4, 5].map((i) => makeSchedule({ ownerId: owner, createdAt: at(i) }));
+        const other = makeSchedule({ createdAt: at(10) });
+        for (const s of [...mine, other]) await schedules.create(s);
+        const first = await schedules.list(owner, { limit: 2 });
+        expect(first.map((s) => s.id)).toEqual([mine[4].id, mine[3].id]);
+        const after = { createdAt: first[1].createdAt, id: first[1].id };
+        const rest = await schedules.list(owner, { limit: 10, after });
+        expect(rest.map((s) => s.id)).toEqual([mine[2].id, mine[1].id, mine[0].id]);
+        const all = await schedules.list(undefined, { limit: 10 });
+        expect(all.map((s) => s.id)).toEqual([other.id, ...[...mine].reverse().map((s) => s.id)]);
+        await expect(schedules.countByOwner(owner)).resolves.toBe(5);
+        await expect(schedules.countByOwner(newId())).resolves.toBe(0);
+        expect((await schedules.listAll()).map((s) => s.id).sort()).toEqual(
+          [...mine, other].map((s) => s.id).sort(),
+        );
+      });
+
+      it('update applies the given fields only; recordFailure counts atomically; delete removes', async () => {
+        const schedule = makeSchedule();
+        await schedules.create(schedule);
+        const template = { ...schedule.template, n: 2, tags: [] };
+        const updated = await schedules.update(schedule.id, {
+          enabled: false,
+          pausedReason: 'paused after 5 failed runs',
+          template,
+          nextRunAt: null,
+          updatedAt: at(5),
+        });
+        expect(updated).toEqual({
+          ...schedule,
+          enabled: false,
+          pausedReason: 'paused after 5 failed runs',
+          template,
+          nextRunAt: null,
+          updatedAt: at(5),
+        });
+        await expect(
+          schedules.update(newId(), { name: 'x', updatedAt: at(6) }),
+        ).resolves.toBeNull();
+
+        await Promise.all([1, 2, 3].map(() => schedules.recordFailure(schedule.id, at(7))));
+        expect((await schedules.findById(schedule.id))?.consecutiveFailures).toBe(3);
+        const reset = await schedules.update(schedule.id, {
+          consecutiveFailures: 0,
+          lastRunAt: at(8),
+          updatedAt: at(8),
+        });
+        expect(reset).toMatchObject({ consecutiveFailures: 0, lastRunAt: at(8) });
+
+        await expect(schedules.delete(schedule.id)).resolves.toBe(true);
+        await expect(schedules.delete(schedule.id)).resolves.toBe(false);
+        await expect(schedules.findById(schedule.id)).resolves.toBeNull();
+      });
+    });
+
+    describe('schedule runs (jobs by schedule)', () => {
+      it('one job per (schedule, slot), whoever creates it first; runs listed newest first', async () => {
+        const scheduleId = newId();
+        const slots = [at(60), at(120), at(180)];
+        for (const [i, slot] of slots.entries()) {
+          const racers = await Promise.all(
+            [1, 2, 3].map(() =>
+              jobs.create(makeJob({ scheduleId, slot, createdAt: at(60 * (i + 1)) })),
+            ),
+          );
+          expect(racers.filter((r) => r.created)).toHaveLength(1);
+          expect(new Set(racers.map((r) => r.job.id)).size).toBe(1);
+        }
+        await jobs.create(makeJob({ scheduleId: newId(), slot: slots[0] }));
+        const runs = await jobs.list({ scheduleId }, { limit: 10 });
+        expect(runs.map((j) => j.slot)).toEqual([...slots].reverse());
+        const page = await jobs.list(
+          { scheduleId },
+          { limit: 1, after: { createdAt: runs[0].createdAt, id: runs[0].id } },
+        );
+        expect(page.map((j) => j.slot)).toEqual([slots[1]]);
+      });
+
+      it('keeps providerRef on the job', async () => {
+        const { job } = await jobs.create(makeJob());
+        const claimed = await jobs.claimNext('w', at(3600));
+        expect(claimed?.id).toBe(job.id);
+        const updated = await jobs.transition(
+          job.id,
+          'running',
+          { providerRef: 'pred_123' },
+          at(3601),
+          'w',
+        );
+        expect(updated?.providerRef).toBe('pred_123');
+        await expect(jobs.findById(job.id)).resolves.toMatchObject({ providerRef: 'pred_123' });
       });
     });
   });

@@ -11,6 +11,7 @@ import type { GenerationJob } from '../../src/storage/records/records.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
+import { SqliteSchedulesRepository } from '../../src/storage/records/sqlite/sqlite.schedules.repository.js';
 import { SqliteRecordStore } from '../../src/storage/records/sqlite/sqlite.record-store.js';
 import { SqliteUsersRepository } from '../../src/storage/records/sqlite/sqlite.users.repository.js';
 import {
@@ -39,6 +40,7 @@ function openFile(file: string): RecordStoreFixture {
     users: new SqliteUsersRepository(sqlite),
     jobs: new SqliteJobsRepository(sqlite),
     images: new SqliteImagesRepository(sqlite),
+    schedules: new SqliteSchedulesRepository(sqlite),
     store: new SqliteRecordStore(sqlite),
     close: async () => sqlite.close(),
   };
