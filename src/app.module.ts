@@ -7,6 +7,7 @@ import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
+import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { BlobsModule } from './storage/blobs/blobs.module.js';
 import { RecordsModule } from './storage/records/records.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         ProvidersModule,
         GenerationsModule,
         GalleryModule,
+        SchedulingModule,
         HealthModule,
       ],
     };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
+import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
 import {
   EnvironmentVariables,
@@ -140,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${errors.map(describe).join('\n')}`);
   }
 
-  const missing = missingForDrivers(vars);
+  const missing = crossFieldProblems(vars);
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
   }
@@ -177,6 +178,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         vars.SQLITE_PATH === ':memory:'
           ? ':memory:'
           : inDataDir(vars.SQLITE_PATH, 'image-forge.db'),
+      cosmos:
+        vars.COSMOS_ENDPOINT && vars.COSMOS_KEY
+          ? { endpoint: vars.COSMOS_ENDPOINT, key: vars.COSMOS_KEY, database: vars.COSMOS_DATABASE }
+          : undefined,
+      mongoUri: vars.MONGODB_URI,
     },
     blobs: {
       driver: vars.BLOB_DRIVER,
@@ -260,7 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * Settings a chosen adapter cannot run without: each missing one is named, with what needs it.
  * (Per-request providers are checked when used; only the defaults must be usable at boot.)
  */
-function missingForDrivers(vars: EnvironmentVariables): string[] {
+function crossFieldProblems(vars: EnvironmentVariables): string[] {
   const missing: string[] = [];
   const need = (when: boolean, variable: string, reason: string) => {
     if (when) missing.push(`  ${variable}: required when ${reason}`);
@@ -300,6 +306,21 @@ function missingForDrivers(vars: EnvironmentVariables): string[] {
     'REPLICATE_API_TOKEN',
     'IMAGE_PROVIDER=replicate',
   );
+  if (
+    vars.AUTO_GENERATE_CRON !== undefined &&
+    !validateCronExpression(vars.AUTO_GENERATE_CRON).valid
+  ) {
+    missing.push(
+      `  AUTO_GENERATE_CRON: not a valid cron expression (got ${JSON.stringify(vars.AUTO_GENERATE_CRON)})`,
+    );
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: vars.AUTO_GENERATE_TIMEZONE });
+  } catch {
+    missing.push(
+      `  AUTO_GENERATE_TIMEZONE: not an IANA time zone (got ${JSON.stringify(vars.AUTO_GENERATE_TIMEZONE)})`,
+    );
+  }
   return missing;
 }
 

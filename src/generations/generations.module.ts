@@ -18,6 +18,6 @@ import { OrphanSweeper } from './orphan-sweeper.js';
     GenerationWorker,
     OrphanSweeper,
   ],
-  exports: [GenerationsService],
+  exports: [GenerationsService, GenerationEvents],
 })
 export class GenerationsModule {}

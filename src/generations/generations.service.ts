@@ -31,8 +31,12 @@ import {
   TERMINAL_STATUSES,
   type GenerationJob,
   type GenerationRequest,
+  type ScheduleTemplate,
 } from '../storage/records/records.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
+
+/** What to generate, as a request or a schedule gives it. */
+export type GenerationInput = Omit<CreateGenerationDto, 'seed'> & { seed?: number };
 import {
   GenerationDto,
   type GenerationListDto,
@@ -75,14 +79,49 @@ export class GenerationsService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw ValidationError.field('Idempotency-Key', 'must be 1-255 visible ASCII characters');
     }
-    const request = this.normalize(body);
+    const request = { ...this.resolveTemplate(body), seed: this.seedFor(body.seed) };
     const requestHash = idempotencyKey ? fingerprint(body) : null;
     if (idempotencyKey) {
       // Fast path for retries; the unique index settles races below.
       const earlier = await this.jobs.findByIdempotencyKey(user.id, idempotencyKey);
       if (earlier) return this.replay(earlier, requestHash);
     }
-    if ((await this.jobs.countActive(user.id)) >= this.config.generation.maxActivePerUser) {
+    const { job, created } = await this.enqueue(user.id, request, {
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+    });
+    if (!created) return this.replay(job, requestHash);
+    return { job: GenerationDto.from(job), replayed: false };
+  }
+
+  /**
+   * A schedule's run for `slot`: the same pipeline, quota and provider limits as API requests.
+   * The store's uniqueness of (scheduleId, slot) makes it happen once, whichever replica fires.
+   */
+  async submitScheduled(
+    ownerId: string,
+    template: ScheduleTemplate,
+    scheduleId: string,
+    slot: string,
+  ): Promise<{ job: GenerationJob; created: boolean }> {
+    // Another replica may have fired this slot already: that run is the run, not a quota error.
+    const [latest] = await this.jobs.list({ scheduleId }, { limit: 1 });
+    if (latest?.slot === slot) return { job: latest, created: false };
+    const request = { ...template, tags: [...template.tags], seed: this.seedFor(undefined) };
+    return this.enqueue(ownerId, request, { scheduleId, slot });
+  }
+
+  private async enqueue(
+    ownerId: string,
+    request: GenerationRequest,
+    identity: {
+      idempotencyKey?: string | null;
+      requestHash?: string | null;
+      scheduleId?: string;
+      slot?: string;
+    },
+  ): Promise<{ job: GenerationJob; created: boolean }> {
+    if ((await this.jobs.countActive(ownerId)) >= this.config.generation.maxActivePerUser) {
       throw new QuotaExceededError(
         `You have ${this.config.generation.maxActivePerUser} generations queued or running; wait for one to finish`,
       );
@@ -90,7 +129,7 @@ export class GenerationsService {
     const now = new Date().toISOString();
     const { job, created } = await this.jobs.create({
       id: newId(),
-      ownerId: user.id,
+      ownerId,
       status: 'queued',
       request,
       lineage: {
@@ -102,10 +141,10 @@ export class GenerationsService {
       attempts: 0,
       error: null,
       imageIds: [],
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
-      scheduleId: null,
-      slot: null,
+      idempotencyKey: identity.idempotencyKey ?? null,
+      requestHash: identity.requestHash ?? null,
+      scheduleId: identity.scheduleId ?? null,
+      slot: identity.slot ?? null,
       providerRef: null,
       workerId: null,
       createdAt: now,
@@ -115,9 +154,8 @@ export class GenerationsService {
       heartbeatAt: null,
       runAfter: now,
     });
-    if (!created) return this.replay(job, requestHash);
-    this.bus.publish(job);
-    return { job: GenerationDto.from(job), replayed: false };
+    if (created) this.bus.publish(job);
+    return { job, created };
   }
 
   async list(user: AuthUser, query: GenerationListQueryDto): Promise<GenerationListDto> {
@@ -197,8 +235,15 @@ export class GenerationsService {
     return { job: GenerationDto.from(job), replayed: true };
   }
 
-  /** Resolves strategy, provider and model, and checks the request against the model's limits. */
-  private normalize(body: CreateGenerationDto): GenerationRequest {
+  private seedFor(seed: number | undefined): number {
+    return seed ?? randomInt(MAX_SEED - 64);
+  }
+
+  /**
+   * Resolves strategy, provider and model and checks the request against the model's declared
+   * capabilities: what to generate, minus the seed (each run draws its own unless one is given).
+   */
+  resolveTemplate(body: GenerationInput): ScheduleTemplate {
     const strategy = this.prompts.resolveStrategy(body);
     const provider = this.providers.resolve(body.provider);
     const model = this.providers.model(provider, body.model);
@@ -241,7 +286,6 @@ export class GenerationsService {
       model: model.id,
       size,
       n,
-      seed: body.seed ?? randomInt(MAX_SEED - model.maxN),
       visibility: body.visibility ?? 'public',
       tags: [...new Set(body.tags ?? [])],
       quality: body.quality ?? null,

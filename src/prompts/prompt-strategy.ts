@@ -27,4 +27,4 @@ export abstract class PromptStrategy {
 export const PROMPT_STRATEGIES = Symbol('PROMPT_STRATEGIES');
 
 /** Every strategy name a request may give (the registry holds their implementations). */
-export const PROMPT_STRATEGY_NAMES: string[] = ['random', 'literal'];
+export const PROMPT_STRATEGY_NAMES: string[] = ['random', 'literal', 'llm'];

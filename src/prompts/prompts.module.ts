@@ -1,17 +1,26 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { LiteralPromptStrategy } from './literal.prompt-strategy.js';
-import { PROMPT_STRATEGIES } from './prompt-strategy.js';
+import { LlmPromptStrategy } from './llm.prompt-strategy.js';
+import { PROMPT_STRATEGIES, type PromptStrategy } from './prompt-strategy.js';
 import { PromptsController } from './prompts.controller.js';
 import { PromptsService } from './prompts.service.js';
 import { RandomPromptStrategy } from './random.prompt-strategy.js';
 
+/** `llm` is registered only with an OpenAI key; asking for it without one is a 400 that says so. */
+function promptStrategies(config: AppConfig): PromptStrategy[] {
+  const { apiKey, baseUrl, promptModel } = config.providers.openai;
+  return [
+    new RandomPromptStrategy(),
+    new LiteralPromptStrategy(),
+    ...(apiKey ? [new LlmPromptStrategy({ apiKey, baseUrl, model: promptModel })] : []),
+  ];
+}
+
 @Module({
   controllers: [PromptsController],
   providers: [
-    {
-      provide: PROMPT_STRATEGIES,
-      useFactory: () => [new RandomPromptStrategy(), new LiteralPromptStrategy()],
-    },
+    { provide: PROMPT_STRATEGIES, useFactory: promptStrategies, inject: [AppConfig] },
     PromptsService,
   ],
   exports: [PromptsService],

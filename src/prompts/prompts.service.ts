@@ -32,6 +32,9 @@ export class PromptsService {
   resolveStrategy({ strategy, prompt }: PromptChoice): PromptStrategy {
     const name = strategy ?? (prompt ? 'literal' : this.config.prompts.defaultStrategy);
     const resolved = this.byName.get(name);
+    if (!resolved && name === 'llm') {
+      throw ValidationError.field('strategy', 'llm is not configured: set OPENAI_API_KEY');
+    }
     if (!resolved) {
       throw ValidationError.field(
         'strategy',

@@ -338,6 +338,15 @@ export function describeBlobStoreContract(
       it('returns null for a range of a missing blob', async () => {
         await expect(store.get('images/nothing.png', { start: 0, end: 0 })).resolves.toBeNull();
       });
+
+      it.each([
+        ['ends past the blob', 990, 1_000],
+        ['starts past the blob', 1_000, 1_001],
+      ])('refuses a range that %s', async (_label, start, end) => {
+        await expect(store.get('images/ranged.png', { start, end })).rejects.toMatchObject({
+          name: 'RangeError',
+        });
+      });
     });
 
     describe('delete', () => {
@@ -402,6 +411,20 @@ export function describeBlobStoreContract(
         ]);
         await expect(listAll(store, '')).resolves.toHaveLength(blobs.length - 1);
       });
+    });
+
+    it('signedUrl() gives null, or a URL that plain fetch reads the blob from', async () => {
+      const bytes = randomBytes(2_000);
+      await store.put('images/2026/11/signed.png', bytes, PNG);
+
+      const url = await store.signedUrl('images/2026/11/signed.png', 300);
+
+      // A store that cannot sign says so with null (the local disk does).
+      if (url !== null) {
+        const response = await fetch(url);
+        expect(response.status).toBe(200);
+        expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+      }
     });
 
     it('yields nothing from list on an empty store, even after check()', async () => {

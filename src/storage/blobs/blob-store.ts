@@ -46,4 +46,11 @@ export abstract class BlobStore {
   abstract list(prefix: string): AsyncIterable<BlobInfo>;
   /** Resolves when the store can be written and read; rejects with the reason otherwise. */
   abstract check(): Promise<void>;
+  /**
+   * A short-lived URL a client can GET the blob from, where the store can make one; `null`
+   * otherwise. It does not check that the blob exists.
+   */
+  signedUrl(_key: string, _ttlSeconds: number): Promise<string | null> {
+    return Promise.resolve(null);
+  }
 }

@@ -1,0 +1,294 @@
+import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  StorageSharedKeyCredential,
+  type BlobHTTPHeaders,
+  type ContainerClient,
+} from '@azure/storage-blob';
+import { assertValidKey } from './blob-keys.js';
+import {
+  BlobStore,
+  type BlobInfo,
+  type BlobRead,
+  type BlobWriteOptions,
+  type ByteRange,
+} from './blob-store.js';
+import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
+
+export interface AzureBlobStoreOptions {
+  readonly connectionString?: string;
+  readonly accountUrl?: string;
+  readonly accountKey?: string;
+  readonly sasToken?: string;
+  readonly container: string;
+  /**
+   * Streamed bodies up to this many bytes are written with one Put Blob (default 32 MiB); longer
+   * ones as staged blocks. See `put`.
+   */
+  readonly singleShotBytes?: number;
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+const SINGLE_SHOT_BYTES = 32 * 1024 * 1024;
+const BLOCK_BYTES = 4 * 1024 * 1024;
+const BLOCK_CONCURRENCY = 2;
+
+/**
+ * Blobs in one Azure Blob container, reached by connection string, account URL + shared key, or
+ * account URL + SAS token. The container is created on first use when missing (once per process,
+ * retried after a failure), so the app boots while storage is down and readiness says why.
+ */
+export class AzureBlobStore extends BlobStore {
+  private readonly container: ContainerClient;
+  private readonly canSign: boolean;
+  private readonly singleShotBytes: number;
+  private containerReady?: Promise<void>;
+
+  constructor(options: AzureBlobStoreOptions) {
+    super();
+    const service = serviceClient(options);
+    this.container = service.getContainerClient(options.container);
+    this.canSign = service.credential instanceof StorageSharedKeyCredential;
+    this.singleShotBytes = options.singleShotBytes ?? SINGLE_SHOT_BYTES;
+  }
+
+  /**
+   * Buffers and streams that end within `singleShotBytes` go up in one Put Blob: atomic, and racing
+   * puts to one key each succeed, the last one winning. Longer streams are staged as blocks and
+   * committed at the end, so a failed upload leaves no blob either; but committing a block list
+   * discards every other uncommitted block of that blob, so when two such uploads to one key
+   * overlap, the later commit fails (InvalidBlockList) and that put rejects.
+   */
+  async put(key: string, body: Buffer | Readable, options: BlobWriteOptions): Promise<BlobInfo> {
+    assertValidKey(key);
+    await this.ready();
+    const blob = this.container.getBlockBlobClient(key);
+    const headers: BlobHTTPHeaders = {
+      blobContentType: options.contentType,
+      ...(options.cacheControl ? { blobCacheControl: options.cacheControl } : {}),
+    };
+    const whole = Buffer.isBuffer(body) ? body : await readUpTo(body, this.singleShotBytes);
+    let size: number;
+    let response;
+    if (Buffer.isBuffer(whole)) {
+      size = whole.length;
+      response = await blob.uploadData(whole, { blobHTTPHeaders: headers });
+    } else {
+      try {
+        response = await blob.uploadStream(whole.stream, BLOCK_BYTES, BLOCK_CONCURRENCY, {
+          blobHTTPHeaders: headers,
+        });
+      } catch (error) {
+        whole.stream.destroy();
+        throw error;
+      }
+      size = whole.bytesRead();
+    }
+    return {
+      key,
+      size,
+      contentType: options.contentType,
+      lastModified: response.lastModified ?? new Date(),
+    };
+  }
+
+  async get(key: string, range?: ByteRange): Promise<BlobRead | null> {
+    assertValidKey(key);
+    if (range) assertRangeShape(key, range);
+    await this.ready();
+    const blob = this.container.getBlobClient(key);
+    let response;
+    try {
+      response = range
+        ? await blob.download(range.start, range.end - range.start + 1)
+        : await blob.download();
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      if (statusOf(error) === 416 && range) throw outsideError(key, range);
+      throw error;
+    }
+    const stream = (response.readableStreamBody as Readable | undefined) ?? Readable.from([]);
+    const contentType = response.contentType ?? DEFAULT_CONTENT_TYPE;
+    if (!range) return { stream, size: response.contentLength ?? 0, contentType };
+    const sent = parseContentRange(response.contentRange);
+    if (!sent) {
+      stream.destroy();
+      throw new Error(`Azure sent no Content-Range for a ranged read of ${key}`);
+    }
+    return {
+      stream: fitToRange(key, stream, sent.held, sent.size, range),
+      size: sent.size,
+      contentType,
+      range,
+    };
+  }
+
+  async stat(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    await this.ready();
+    try {
+      const properties = await this.container.getBlobClient(key).getProperties();
+      return {
+        key,
+        size: properties.contentLength ?? 0,
+        contentType: properties.contentType ?? DEFAULT_CONTENT_TYPE,
+        lastModified: properties.lastModified ?? new Date(0),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    assertValidKey(key);
+    await this.ready();
+    const response = await this.container
+      .getBlobClient(key)
+      .deleteIfExists({ deleteSnapshots: 'include' });
+    return response.succeeded;
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    await this.ready();
+    const pages = this.container
+      .listBlobsFlat(prefix ? { prefix } : {})
+      .byPage({ maxPageSize: 1000 });
+    for await (const page of pages) {
+      for (const item of page.segment.blobItems) {
+        yield {
+          key: item.name,
+          size: item.properties.contentLength ?? 0,
+          contentType: item.properties.contentType ?? DEFAULT_CONTENT_TYPE,
+          lastModified: item.properties.lastModified,
+        };
+      }
+    }
+  }
+
+  /** The container exists and these credentials may list it. Writes nothing. */
+  async check(): Promise<void> {
+    await this.ready();
+    try {
+      await this.container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        throw new Error(`Azure container "${this.container.containerName}" does not exist`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** A read-only blob SAS; only a shared key can sign one (a SAS token cannot make another). */
+  override async signedUrl(key: string, ttlSeconds: number): Promise<string | null> {
+    assertValidKey(key);
+    if (!this.canSign) return null;
+    return this.container.getBlobClient(key).generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      expiresOn: new Date(Date.now() + ttlSeconds * 1000),
+    });
+  }
+
+  private ready(): Promise<void> {
+    this.containerReady ??= this.createContainer().catch((error: unknown) => {
+      this.containerReady = undefined;
+      throw error;
+    });
+    return this.containerReady;
+  }
+
+  private async createContainer(): Promise<void> {
+    try {
+      await this.container.createIfNotExists();
+    } catch (error) {
+      // A container-scoped SAS may not create containers: the container must then exist already,
+      // and check() says so if it does not.
+      if (statusOf(error) !== 403) throw error;
+    }
+  }
+}
+
+function serviceClient(options: AzureBlobStoreOptions): BlobServiceClient {
+  if (options.connectionString)
+    return BlobServiceClient.fromConnectionString(options.connectionString);
+  const accountUrl = options.accountUrl?.replace(/\/+$/, '');
+  if (accountUrl && options.accountKey) {
+    const credential = new StorageSharedKeyCredential(
+      accountNameOf(accountUrl),
+      options.accountKey,
+    );
+    return new BlobServiceClient(accountUrl, credential);
+  }
+  if (accountUrl && options.sasToken) {
+    return new BlobServiceClient(`${accountUrl}?${options.sasToken.replace(/^\?/, '')}`);
+  }
+  throw new Error(
+    'Azure Blob needs a connection string, or an account URL with an account key or a SAS token',
+  );
+}
+
+/**
+ * The account a shared key belongs to: the first label of the host
+ * (`https://myaccount.blob.core.windows.net`), or the first path segment where the host is an IP
+ * address or a single-label name, as emulators are reached (`http://127.0.0.1:10000/devstoreaccount1`,
+ * `http://azurite:10000/devstoreaccount1`).
+ */
+export function accountNameOf(accountUrl: string): string {
+  const url = new URL(accountUrl);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const pathStyle = isIP(host) !== 0 || !host.includes('.');
+  const name = pathStyle ? url.pathname.split('/').find(Boolean) : host.split('.')[0];
+  if (!name) throw new Error(`No storage account name in ${url.origin}${url.pathname}`);
+  return name;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | null)?.statusCode;
+}
+
+/**
+ * Reads `body` whole if it ends within `limit` bytes; otherwise a stream of the same bytes (those
+ * read so far, then the rest) and a count of what went through it.
+ */
+async function readUpTo(
+  body: Readable,
+  limit: number,
+): Promise<Buffer | { stream: Readable; bytesRead: () => number }> {
+  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: Buffer[] = [];
+  let length = 0;
+  while (length <= limit) {
+    const next = await iterator.next();
+    if (next.done) return Buffer.concat(head, length);
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    head.push(chunk);
+    length += chunk.length;
+  }
+  let bytesRead = 0;
+  async function* everything(): AsyncGenerator<Buffer> {
+    for (const chunk of head) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
+  const stream = Readable.from(everything(), { objectMode: false });
+  stream.once('close', () => {
+    if (!stream.readableEnded) body.destroy();
+  });
+  return { stream, bytesRead: () => bytesRead };
+}

@@ -1,0 +1,254 @@
+import { Readable, Transform, pipeline } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { assertValidKey } from './blob-keys.js';
+import {
+  BlobStore,
+  type BlobInfo,
+  type BlobRead,
+  type BlobWriteOptions,
+  type ByteRange,
+} from './blob-store.js';
+import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
+
+export interface S3BlobStoreOptions {
+  readonly bucket: string;
+  readonly region: string;
+  /** An S3-compatible server (MinIO, R2...); AWS when unset. */
+  readonly endpoint?: string;
+  readonly forcePathStyle: boolean;
+  /** Without both, the SDK's default credential chain (instance roles, profiles...). */
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** The smallest part S3 accepts; a streamed body shorter than this goes up in one PutObject. */
+const PART_BYTES = 5 * 1024 * 1024;
+const PART_CONCURRENCY = 2;
+/** HEAD requests in flight at once while listing (S3 lists no content types). */
+const HEAD_CONCURRENCY = 8;
+
+/**
+ * Blobs in one S3 bucket (or an S3-compatible server's). The bucket is not created here: it is
+ * provisioned with its policies, and check() says when it is missing.
+ */
+export class S3BlobStore extends BlobStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(options: S3BlobStoreOptions) {
+    super();
+    this.bucket = options.bucket;
+    this.client = new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle,
+      ...(options.accessKeyId && options.secretAccessKey
+        ? {
+            credentials: {
+              accessKeyId: options.accessKeyId,
+              secretAccessKey: options.secretAccessKey,
+            },
+          }
+        : {}),
+      // The default (WHEN_SUPPORTED) sends a stream body as aws-chunked with a trailing checksum,
+      // and some S3-compatible servers (s3rver among them) store that framing inside the object:
+      // silent corruption. Checksums only where an operation requires them.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /**
+   * A Buffer goes up in one PutObject; a stream through `Upload`: one PutObject when it is shorter
+   * than a part, else a multipart upload, which S3 assembles only on completion and which is
+   * aborted when anything fails, so no partial object is ever visible.
+   */
+  async put(key: string, body: Buffer | Readable, options: BlobWriteOptions): Promise<BlobInfo> {
+    assertValidKey(key);
+    const params = {
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: options.contentType,
+      ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
+    };
+    let size: number;
+    if (Buffer.isBuffer(body)) {
+      await this.client.send(
+        new PutObjectCommand({ ...params, Body: body, ContentLength: body.length }),
+      );
+      size = body.length;
+    } else {
+      size = await this.upload(params, body);
+    }
+    // S3 does not say when it stored the object; this clock is close enough and saves a HEAD.
+    return { key, size, contentType: options.contentType, lastModified: new Date() };
+  }
+
+  async get(key: string, range?: ByteRange): Promise<BlobRead | null> {
+    assertValidKey(key);
+    if (range) assertRangeShape(key, range);
+    let output;
+    try {
+      output = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      );
+    } catch (error) {
+      if (nameOf(error) === 'NoSuchKey') return null;
+      if (statusOf(error) === 416 && range) throw outsideError(key, range);
+      throw error;
+    }
+    const stream = output.Body instanceof Readable ? output.Body : Readable.from([]);
+    const contentType = output.ContentType ?? DEFAULT_CONTENT_TYPE;
+    const sent = parseContentRange(output.ContentRange);
+    const size = sent?.size ?? output.ContentLength ?? 0;
+    if (!range) return { stream, size, contentType };
+    // No Content-Range: the server ignored Range and sent the whole blob.
+    const held = sent?.held ?? { start: 0, end: size - 1 };
+    return { stream: fitToRange(key, stream, held, size, range), size, contentType, range };
+  }
+
+  async stat(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    return this.head(key);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    assertValidKey(key);
+    // S3 answers a delete the same whether or not the object was there: ask first.
+    if (!(await this.head(key))) return false;
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    return true;
+  }
+
+  /**
+   * ListObjectsV2 gives keys, sizes and dates but no content types, which the port promises: one
+   * HEAD per blob, a few at a time. A blob deleted meanwhile is left out.
+   */
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          ...(prefix ? { Prefix: prefix } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      const keys = (page.Contents ?? []).flatMap(({ Key }) => (Key ? [Key] : []));
+      for (let i = 0; i < keys.length; i += HEAD_CONCURRENCY) {
+        const infos = await Promise.all(
+          keys.slice(i, i + HEAD_CONCURRENCY).map((key) => this.head(key)),
+        );
+        for (const info of infos) if (info) yield info;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** The bucket exists and these credentials reach it. Writes nothing. */
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) {
+        throw new Error(`S3 bucket "${this.bucket}" does not exist`, { cause: error });
+      }
+      if (status === 403) {
+        throw new Error(`S3 bucket "${this.bucket}": access denied`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** A presigned GET (signed here, no request made). */
+  override async signedUrl(key: string, ttlSeconds: number): Promise<string | null> {
+    assertValidKey(key);
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: ttlSeconds,
+    });
+  }
+
+  /** Nest calls this on shutdown: closes the client's kept-alive sockets. */
+  onModuleDestroy(): void {
+    this.client.destroy();
+  }
+
+  /** HEAD without the key check, for keys S3 itself listed. `null` when there is no such object. */
+  private async head(key: string): Promise<BlobInfo | null> {
+    try {
+      const output = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      return {
+        key,
+        size: output.ContentLength ?? 0,
+        contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
+        lastModified: output.LastModified ?? new Date(0),
+      };
+    } catch (error) {
+      // A HEAD answer has no body, so a missing bucket reads as a missing key too: check() tells.
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Streams `body` up; returns its length. */
+  private async upload(
+    params: { Bucket: string; Key: string; ContentType: string; CacheControl?: string },
+    body: Readable,
+  ): Promise<number> {
+    let size = 0;
+    let bodyError: unknown;
+    body.once('error', (error) => (bodyError = error));
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    pipeline(body, counted, () => undefined);
+    const upload = new Upload({
+      client: this.client,
+      params: { ...params, Body: counted },
+      partSize: PART_BYTES,
+      queueSize: PART_CONCURRENCY,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      counted.destroy();
+      // When the body failed, that is the reason, even if aborting the upload failed after it.
+      throw bodyError ?? error;
+    }
+    return size;
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+function nameOf(error: unknown): string | undefined {
+  return (error as { name?: string } | null)?.name;
+}

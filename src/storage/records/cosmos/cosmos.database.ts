@@ -1,0 +1,256 @@
+import type { Agent } from 'node:https';
+import {
+  CosmosClient,
+  IndexingMode,
+  type IndexingPolicy,
+  type CompositePath,
+  type Container,
+  type ContainerRequest,
+  type Database,
+  type FeedOptions,
+  type JSONValue,
+  type SqlQuerySpec,
+} from '@azure/cosmos';
+
+export interface CosmosSettings {
+  readonly endpoint: string;
+  readonly key: string;
+  readonly database: string;
+  /**
+   * HTTP agent for the SDK. Only tests pass one (the emulator's certificate has expired);
+   * production keeps Node's default TLS verification.
+   */
+  readonly agent?: Agent;
+}
+
+/** Newest first on (createdAt, id), after an equality on `prefix` when given: the keyset order. */
+const newestFirst = (prefix?: string): CompositePath[] => [
+  ...(prefix ? [{ path: `/${prefix}`, order: 'ascending' as const }] : []),
+  { path: '/createdAt', order: 'descending' },
+  { path: '/id', order: 'descending' },
+];
+
+/** Point reads and writes only: nothing but id and the partition key needs an index. */
+const NOT_INDEXED: IndexingPolicy = {
+  indexingMode: IndexingMode.consistent,
+  includedPaths: [],
+  excludedPaths: [{ path: '/*' }],
+};
+
+/**
+ * The containers and why they are laid out this way. Every multi-property ORDER BY the
+ * repositories issue has its composite index here, path for path and direction for direction
+ * (Cosmos refuses such a query without one, and so does the emulator).
+ */
+export const CONTAINERS = {
+  /**
+   * Users: pk /id, because users are only ever read by id (every authenticated request) or
+   * through their e-mail claim in `keys`, both point reads. Cosmos unique keys only hold within
+   * one logical partition, so e-mail uniqueness lives in `keys` instead (see there).
+   */
+  users: { id: 'users', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+  /**
+   * Jobs: pk /id. Every write and the worker's reads name a job by id alone (claim, transition,
+   * heartbeat, polls), so each is a point operation (1 RU) with no lookup first; /ownerId would
+   * make each of those a cross-partition query. Ids also spread the queue's writes evenly (no hot
+   * partition for a busy owner or the system schedule). The reads that span partitions are
+   * indexed: an owner's history and a schedule's runs (equality, then newest first), and the
+   * worker's claim query (status, then oldest first). Uniqueness of (owner, idempotency key) and
+   * (schedule, slot) lives in `keys`. The request and lineage are never filtered on: not indexed.
+   */
+  jobs: {
+    id: 'jobs',
+    partitionKey: { paths: ['/id'] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [
+        { path: '/request/*' },
+        { path: '/lineage/*' },
+        { path: '/error/*' },
+        { path: '/imageIds/*' },
+        { path: '/"_etag"/?' },
+      ],
+      compositeIndexes: [
+        newestFirst('ownerId'),
+        newestFirst('scheduleId'),
+        [
+          { path: '/status', order: 'ascending' },
+          { path: '/createdAt', order: 'ascending' },
+          { path: '/id', order: 'ascending' },
+        ],
+      ],
+    },
+  },
+  /**
+   * Images: pk /jobId with a unique key on /index. Cosmos unique keys hold per logical
+   * partition, so partitioning by job makes (jobId, index) unique across the container in the
+   * one write that inserts the image: no second document, nothing to orphan. /ownerId would serve
+   * an owner's history from one partition but could not enforce (jobId, index) without a claim
+   * document beside every image. The gallery spans all partitions whatever the key; history and
+   * gallery pages are index-served cross-partition queries (equality, then newest first, with
+   * TOP), and a job's images come from one partition. `searchText` (normalised prompt and tags)
+   * is indexed for search; the prompt and lineage themselves are never filtered on.
+   */
+  images: {
+    id: 'images',
+    partitionKey: { paths: ['/jobId'] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/index'] }] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [
+        { path: '/lineage/*' },
+        { path: '/prompt/?' },
+        { path: '/negativePrompt/?' },
+        { path: '/"_etag"/?' },
+      ],
+      compositeIndexes: [newestFirst('visibility'), newestFirst('ownerId'), newestFirst()],
+    },
+  },
+  /**
+   * Schedules: pk /id. Few per owner, read and updated by id (cron fires, failure counts).
+   * Lists and counts (an owner's, or every owner's for admins) are small cross-partition
+   * queries, newest first.
+   */
+  schedules: {
+    id: 'schedules',
+    partitionKey: { paths: ['/id'] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [{ path: '/template/*' }, { path: '/"_etag"/?' }],
+      compositeIndexes: [newestFirst('ownerId'), newestFirst()],
+    },
+  },
+  /**
+   * Uniqueness claims: pk /id, the id being the unique value itself (hashed: e-mail, owner +
+   * idempotency key, schedule + slot). A document id is unique within its partition, and here
+   * each id is its own partition, so creating a claim that exists fails with 409 whatever the
+   * partition layout of the records. Only ever read and written by id: nothing else indexed.
+   */
+  keys: { id: 'keys', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+} satisfies Record<string, ContainerRequest>;
+
+/** One Cosmos DB (NoSQL API) client per process, and references to the store's containers. */
+export class CosmosDatabase {
+  readonly client: CosmosClient;
+  readonly database: Database;
+  readonly users: Container;
+  readonly jobs: Container;
+  readonly images: Container;
+  readonly schedules: Container;
+  readonly keys: Container;
+
+  constructor(settings: CosmosSettings) {
+    this.client = new CosmosClient({
+      endpoint: settings.endpoint,
+      key: settings.key,
+      ...(settings.agent ? { agent: settings.agent } : {}),
+    });
+    this.database = this.client.database(settings.database);
+    this.users = this.database.container(CONTAINERS.users.id);
+    this.jobs = this.database.container(CONTAINERS.jobs.id);
+    this.images = this.database.container(CONTAINERS.images.id);
+    this.schedules = this.database.container(CONTAINERS.schedules.id);
+    this.keys = this.database.container(CONTAINERS.keys.id);
+  }
+
+  /**
+   * Creates the database and its containers where missing; safe to run from every replica at
+   * once (a create that loses the race reads the winner's). Refuses to start on a container
+   * partitioned differently: every point read and write would miss.
+   */
+  async init(): Promise<void> {
+    const { database } = await orReadOnConflict(() =>
+      this.client.databases.createIfNotExists({ id: this.database.id }),
+    );
+    await Promise.all(
+      Object.values(CONTAINERS).map(async (wanted) => {
+        const { resource } = await orReadOnConflict(() =>
+          database.containers.createIfNotExists(wanted),
+        );
+        const paths = resource?.partitionKey?.paths ?? [];
+        if (paths.join() !== wanted.partitionKey.paths.join()) {
+          throw new Error(
+            `Cosmos container ${database.id}/${wanted.id} is partitioned by ${paths.join() || 'nothing'}, ` +
+              `not ${wanted.partitionKey.paths.join()}: drop or rename it, then restart`,
+          );
+        }
+      }),
+    );
+  }
+
+  close(): void {
+    this.client.dispose();
+  }
+}
+
+/** The HTTP status of a Cosmos SDK error, if it is one. */
+export function statusOf(error: unknown): number | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+export const CONFLICT = 409;
+export const NOT_FOUND = 404;
+export const PRECONDITION_FAILED = 412;
+
+/** `createIfNotExists` reads, then creates: between the two another replica may create it. */
+async function orReadOnConflict<T>(createIfNotExists: () => Promise<T>): Promise<T> {
+  try {
+    return await createIfNotExists();
+  } catch (error) {
+    if (statusOf(error) !== CONFLICT) throw error;
+    return createIfNotExists();
+  }
+}
+
+/** Runs `write`; a failure with one of `statuses` gives `fallback()` instead. */
+export async function unless<T>(
+  statuses: readonly number[],
+  write: () => Promise<T>,
+  fallback: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && statuses.includes(status)) return fallback();
+    throw error;
+  }
+}
+
+/** Builds a parameterised query from named values. */
+export function sql(query: string, values: Record<string, JSONValue | undefined>): SqlQuerySpec {
+  return {
+    query,
+    parameters: Object.entries(values)
+      .filter((entry): entry is [string, JSONValue] => entry[1] !== undefined)
+      .map(([name, value]) => ({ name: `@${name}`, value })),
+  };
+}
+
+/** Keyset condition for pages newest first on (createdAt, id): rows after the cursor. */
+export const AFTER =
+  '(c.createdAt < @afterCreatedAt OR (c.createdAt = @afterCreatedAt AND c.id < @afterId))';
+
+/** The ORDER BY that `newestFirst(prefix)` indexes: the equality filter first, then the keyset. */
+export const orderNewestFirst = (prefix?: string): string =>
+  `ORDER BY ${prefix ? `c.${prefix} ASC, ` : ''}c.createdAt DESC, c.id DESC`;
+
+/** Every result of a query (with TOP, one page). */
+export async function queryAll<T>(
+  container: Container,
+  spec: SqlQuerySpec,
+  options: FeedOptions = {},
+): Promise<T[]> {
+  const { resources } = await container.items.query<T>(spec, options).fetchAll();
+  return resources;
+}
+
+/** `If-Match` on the version read: the write fails with 412 if someone wrote in between. */
+export const ifMatch = (etag: string | undefined) => ({
+  accessCondition: { type: 'IfMatch', condition: etag ?? '' },
+});
