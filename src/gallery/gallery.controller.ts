@@ -11,6 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -75,6 +76,10 @@ export class GalleryController {
   @ApiOperation({ summary: 'Download an image', operationId: 'getImageContent' })
   @ApiProduces('image/png')
   @ApiOkResponse({ description: 'The image', content: { 'image/png': BINARY } })
+  @ApiFoundResponse({
+    description:
+      'With BLOB_SIGNED_URLS: a short-lived signed URL of the blob store to fetch it from',
+  })
   @ApiProblems(400, 401, 404, 416)
   async content(
     @CurrentUser() user: AuthUser | undefined,
@@ -92,6 +97,10 @@ export class GalleryController {
   @ApiOperation({ summary: 'Download a thumbnail', operationId: 'getImageThumbnail' })
   @ApiProduces('image/webp')
   @ApiOkResponse({ description: 'The thumbnail', content: { 'image/webp': BINARY } })
+  @ApiFoundResponse({
+    description:
+      'With BLOB_SIGNED_URLS: a short-lived signed URL of the blob store to fetch it from',
+  })
   @ApiProblems(400, 401, 404, 416)
   async thumbnail(
     @CurrentUser() user: AuthUser | undefined,

@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { decodeCursor, toPage } from '../common/cursor.js';
 import { NotFoundError, RangeNotSatisfiableError, ValidationError } from '../common/errors.js';
 import { parseRange } from '../common/http-range.js';
+import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 import type { ImageRecord } from '../storage/records/records.js';
@@ -22,7 +23,7 @@ export interface ContentRequest {
 
 /** What to send for a content request: the status, headers and (except for 304) the bytes. */
 export interface ContentResponse {
-  readonly status: 200 | 206 | 304;
+  readonly status: 200 | 206 | 302 | 304;
   readonly headers: Record<string, string>;
   readonly body?: Readable;
 }
@@ -34,6 +35,7 @@ export class GalleryService {
   constructor(
     private readonly images: ImagesRepository,
     private readonly blobs: BlobStore,
+    private readonly config: AppConfig,
   ) {}
 
   /** The public gallery: everyone's public images, newest first. */
@@ -65,8 +67,16 @@ export class GalleryService {
       'cache-control': `${image.visibility === 'public' ? 'public' : 'private'}, max-age=31536000, immutable`,
       'accept-ranges': 'bytes',
     };
-    if (request.ifNoneMatch && matchesEtag(request.ifNoneMatch, etag))
+    if (request.ifNoneMatch && matchesEtag(request.ifNoneMatch, etag)) {
       return { status: 304, headers };
+    }
+    if (this.config.blobs.signedUrls) {
+      // The store serves the bytes itself (SAS / presigned URL) where it can; the link expires, so
+      // the redirect must not be cached longer than it lives.
+      const url = await this.blobs.signedUrl(key, this.config.blobs.signedUrlTtlSeconds);
+      if (url)
+        return { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } };
+    }
 
     const info = await this.blobs.stat(key);
     if (!info) {
