@@ -65,6 +65,12 @@ export class ProviderError extends Error {
   }
 }
 
+/** A provider's local limits: calls at once and images per minute, per replica. */
+export interface ProviderLimits {
+  readonly concurrency: number;
+  readonly imagesPerMinute: number;
+}
+
 /** Draws images from a prompt. Adapters: offline (built in); openai and replicate come later. */
 export abstract class ImageProvider {
   abstract readonly name: string;
@@ -72,6 +78,10 @@ export abstract class ImageProvider {
   abstract status(): ProviderStatus;
   abstract capabilities(): ProviderCapabilities;
   abstract generate(request: ProviderRequest): Promise<ProviderImage[]>;
+  /** Local rate limits, where the provider has them (remote APIs); null for unlimited. */
+  limits(): ProviderLimits | null {
+    return null;
+  }
 }
 
 /** Injection token for the list of every provider. */

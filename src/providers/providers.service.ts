@@ -10,6 +10,7 @@ export class ProvidersService {
     return {
       items: this.registry.list().map((provider) => {
         const { configured, missing } = provider.status();
+        const limits = provider.limits();
         const { models, defaultModel } = provider.capabilities();
         return {
           name: provider.name,
@@ -18,6 +19,7 @@ export class ProvidersService {
           configured,
           missing: [...missing],
           defaultModel,
+          ...(limits ? { limits } : {}),
           models: models.map((model) => ({
             ...model,
             sizes: [...model.sizes],

@@ -62,6 +62,9 @@ export class GenerationDto {
   imageIds: string[];
   @ApiProperty({ type: String, nullable: true })
   scheduleId: string | null;
+  /** The provider's id for the work, e.g. a Replicate prediction id. */
+  @ApiProperty({ type: String, nullable: true })
+  providerRef: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
   @ApiProperty({ format: 'date-time' })
@@ -81,6 +84,7 @@ export class GenerationDto {
       ...(job.error ? { error: { ...job.error } } : {}),
       imageIds: [...job.imageIds],
       scheduleId: job.scheduleId,
+      providerRef: job.providerRef,
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
       startedAt: job.startedAt,

@@ -14,6 +14,13 @@ export class ProviderModelDto {
   styles: string[];
 }
 
+export class ProviderLimitsDto {
+  /** Calls one replica makes at once. */
+  concurrency: number;
+  /** Images one replica asks for per minute; a burst queues instead of failing. */
+  imagesPerMinute: number;
+}
+
 export class ProviderDto {
   /** The name to pass as `provider` in a generation. */
   name: string;
@@ -26,6 +33,8 @@ export class ProviderDto {
   missing: string[];
   defaultModel: string;
   models: ProviderModelDto[];
+  /** Local rate limits (per replica), for providers that have them. */
+  limits?: ProviderLimitsDto;
 }
 
 export class ProviderListDto {

@@ -10,6 +10,7 @@ import {
   type ProviderCapabilities,
   type ProviderImage,
   type ProviderRequest,
+  type ProviderLimits,
   type ProviderStatus,
 } from '../image-provider.js';
 import { ProviderLimiter } from '../provider-limiter.js';
@@ -125,6 +126,10 @@ export class OpenAiImageProvider extends ImageProvider {
       defaultModel: options.defaultModel,
       models: MODELS.map((model) => model.capabilities),
     };
+  }
+
+  override limits(): ProviderLimits {
+    return { concurrency: this.limiter.concurrency, imagesPerMinute: this.limiter.imagesPerMinute };
   }
 
   status(): ProviderStatus {

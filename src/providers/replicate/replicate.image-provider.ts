@@ -7,6 +7,7 @@ import {
   type ProviderCapabilities,
   type ProviderImage,
   type ProviderRequest,
+  type ProviderLimits,
   type ProviderStatus,
 } from '../image-provider.js';
 import { ProviderLimiter } from '../provider-limiter.js';
@@ -65,6 +66,10 @@ export class ReplicateImageProvider extends ImageProvider {
     this.target = version ? { version } : { model };
     this.mapping = modelMapping(model);
     this.limiter = new ProviderLimiter(options.concurrency, options.imagesPerMinute);
+  }
+
+  override limits(): ProviderLimits {
+    return { concurrency: this.limiter.concurrency, imagesPerMinute: this.limiter.imagesPerMinute };
   }
 
   status(): ProviderStatus {
