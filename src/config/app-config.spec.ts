@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,5 +146,74 @@ describe('loadConfig', () => {
     });
 
     expect([...config.auth.adminEmails].sort()).toEqual(['alice@example.com', 'bob@example.com']);
+  });
+});
+
+describe('loadConfig: what each chosen adapter needs', () => {
+  const base = { DATA_DIR: mkdtempSync(join(tmpdir(), 'config-drivers-')) };
+  const message = (env: Record<string, string>): string => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+
+  it.each([
+    [{ DATABASE_DRIVER: 'cosmos' }, ['COSMOS_ENDPOINT', 'COSMOS_KEY']],
+    [{ DATABASE_DRIVER: 'mongo' }, ['MONGODB_URI']],
+    [{ DATABASE_DRIVER: 'mongo', MONGODB_URI: 'postgres://x' }, ['MONGODB_URI']],
+    [{ BLOB_DRIVER: 'azure' }, ['AZURE_STORAGE_CONNECTION_STRING']],
+    [
+      { BLOB_DRIVER: 'azure', AZURE_STORAGE_ACCOUNT_URL: 'https://acct.blob.core.windows.net' },
+      ['AZURE_STORAGE_CONNECTION_STRING'],
+    ],
+    [{ BLOB_DRIVER: 's3' }, ['S3_BUCKET']],
+    [
+      { BLOB_DRIVER: 's3', S3_BUCKET: 'images', AWS_ACCESS_KEY_ID: 'AKIA' },
+      ['AWS_SECRET_ACCESS_KEY'],
+    ],
+    [{ IMAGE_PROVIDER: 'openai' }, ['OPENAI_API_KEY']],
+    [{ PROMPT_STRATEGY: 'llm' }, ['OPENAI_API_KEY']],
+    [{ IMAGE_PROVIDER: 'replicate' }, ['REPLICATE_API_TOKEN']],
+    [{ REPLICATE_MODEL: 'not a model' }, ['REPLICATE_MODEL']],
+    [{ AUTO_GENERATE_CRON: '61 * * * *' }, ['AUTO_GENERATE_CRON']],
+    [
+      { AUTO_GENERATE_CRON: '0 9 * * *', AUTO_GENERATE_TIMEZONE: 'Mars/Base' },
+      ['AUTO_GENERATE_TIMEZONE'],
+    ],
+    [
+      { AUTO_GENERATE_CRON: '0 9 * * *', AUTO_GENERATE_STRATEGY: 'literal' },
+      ['AUTO_GENERATE_STRATEGY'],
+    ],
+    [{ SCHEDULE_CATCH_UP: 'all' }, ['SCHEDULE_CATCH_UP']],
+  ])('%j stops the boot naming %j', (env, variables) => {
+    const text = message(env);
+    for (const variable of variables) expect(text).toContain(variable);
+  });
+
+  it('accepts each backend when its settings are there', () => {
+    expect(
+      message({
+        DATABASE_DRIVER: 'cosmos',
+        COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+        COSMOS_KEY: 'k',
+        BLOB_DRIVER: 'azure',
+        AZURE_STORAGE_ACCOUNT_URL: 'https://acct.blob.core.windows.net',
+        AZURE_STORAGE_SAS_TOKEN: 'sv=2024',
+        IMAGE_PROVIDER: 'replicate',
+        REPLICATE_API_TOKEN: 'r8_x',
+      }),
+    ).toBe('');
+    expect(
+      message({
+        DATABASE_DRIVER: 'mongo',
+        MONGODB_URI: 'mongodb+srv://u:p@cluster.example.net/db',
+        BLOB_DRIVER: 's3',
+        S3_BUCKET: 'images',
+      }),
+    ).toBe('');
   });
 });

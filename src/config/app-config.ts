@@ -321,6 +321,17 @@ function crossFieldProblems(vars: EnvironmentVariables): string[] {
       `  AUTO_GENERATE_TIMEZONE: not an IANA time zone (got ${JSON.stringify(vars.AUTO_GENERATE_TIMEZONE)})`,
     );
   }
+  const auto = vars.AUTO_GENERATE_CRON !== undefined;
+  need(
+    auto && vars.AUTO_GENERATE_STRATEGY === 'llm' && !vars.OPENAI_API_KEY,
+    'OPENAI_API_KEY',
+    'AUTO_GENERATE_STRATEGY=llm',
+  );
+  if (auto && vars.AUTO_GENERATE_STRATEGY === 'literal') {
+    missing.push(
+      '  AUTO_GENERATE_STRATEGY: must be random or llm (the built-in schedule has no prompt text)',
+    );
+  }
   return missing;
 }
 

@@ -210,8 +210,19 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   /** AUTO_GENERATE_CRON: a schedule owned by a system user that fills the public gallery. */
   private async ensureSystemSchedule(): Promise<void> {
     const auto = this.config.schedules.auto;
-    if (!auto) return;
     const now = new Date().toISOString();
+    if (!auto) {
+      const stored = await this.schedules.findById(SYSTEM_SCHEDULE_ID);
+      if (stored?.enabled) {
+        await this.schedules.update(SYSTEM_SCHEDULE_ID, {
+          enabled: false,
+          nextRunAt: null,
+          pausedReason: 'AUTO_GENERATE_CRON is not set',
+          updatedAt: now,
+        });
+      }
+      return;
+    }
     try {
       await this.users.create({
         id: SYSTEM_USER_ID,
@@ -251,11 +262,13 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       schedule.cron !== auto.cron ||
       schedule.timezone !== auto.timezone ||
       JSON.stringify(schedule.template) !== JSON.stringify(template);
-    if (!created && changed) {
+    const unsetEarlier = schedule.pausedReason === 'AUTO_GENERATE_CRON is not set';
+    if (!created && (changed || unsetEarlier)) {
       await this.schedules.update(SYSTEM_SCHEDULE_ID, {
         cron: auto.cron,
         timezone: auto.timezone,
         template,
+        ...(unsetEarlier ? { enabled: true, pausedReason: null, consecutiveFailures: 0 } : {}),
         nextRunAt: wanted.nextRunAt,
         updatedAt: now,
       });

@@ -18,15 +18,11 @@ describeWalk('BLOB_DRIVER=s3 on s3rver', async () => {
 describeWalk(
   'DATABASE_DRIVER=cosmos on the Cosmos emulator, BLOB_DRIVER=azure on Azurite',
   async () => {
-    const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     const [cosmos, azurite] = await Promise.all([startCosmosEmulator(), startAzurite()]);
     return {
       env: { ...cosmos.env(`walk-${Date.now()}`), ...azurite.env('images') },
       stop: async () => {
         await Promise.all([cosmos.stop(), azurite.stop()]);
-        if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-        else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
       },
     };
   },

@@ -13,10 +13,7 @@ export interface CosmosEmulator {
   readonly endpoint: string;
   /** The emulator accepts any key. */
   readonly key: string;
-  /**
-   * An agent that accepts the emulator's certificate, which has expired. Tests only: production
-   * code never turns TLS verification off.
-   */
+  /** A keep-alive agent for test clients (TLS verified against the test certificate). */
   readonly agent: Agent;
   /** Variables that point the app (DATABASE_DRIVER=cosmos) at this emulator and `database`. */
   env(database: string): Record<string, string>;

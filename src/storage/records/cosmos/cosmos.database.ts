@@ -16,10 +16,7 @@ export interface CosmosSettings {
   readonly endpoint: string;
   readonly key: string;
   readonly database: string;
-  /**
-   * HTTP agent for the SDK. Only tests pass one (the emulator's certificate has expired);
-   * production keeps Node's default TLS verification.
-   */
+  /** HTTP agent for the SDK (tests pass a keep-alive one); TLS is always verified. */
   readonly agent?: Agent;
 }
 
