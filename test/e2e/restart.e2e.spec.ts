@@ -7,24 +7,9 @@ import { newId } from '../../src/common/ids.js';
 import { imageKey } from '../../src/storage/blobs/blob-keys.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
+import { waitFor } from '../support/wait.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 import { readSse } from '../support/sse.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

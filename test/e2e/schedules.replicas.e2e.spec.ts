@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
+import { sleep } from '../support/wait.js';
 import { register, startApp, type TestApp } from '../support/app.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Three replicas on one record store (one SQLite file), every one registering and firing the same

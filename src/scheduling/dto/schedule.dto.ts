@@ -2,7 +2,7 @@ import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
-import { JobErrorDto } from '../../generations/dto/generation.dto.js';
+import { GenerationRequestDto, JobErrorDto } from '../../generations/dto/generation.dto.js';
 import type { Schedule } from '../../storage/records/records.js';
 
 /** What to generate on each fire is a generation request without a seed (each run draws its own). */
@@ -37,26 +37,8 @@ export class CreateScheduleDto extends OmitType(CreateGenerationDto, ['seed'] as
 /** Any field of a schedule; `enabled: true` also clears a pause after failures. */
 export class UpdateScheduleDto extends PartialType(CreateScheduleDto) {}
 
-export class ScheduleTemplateDto {
-  strategy: string;
-  @ApiProperty({ type: String, nullable: true })
-  theme: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  prompt: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  negativePrompt: string | null;
-  provider: string;
-  model: string;
-  size: string;
-  n: number;
-  @ApiProperty({ enum: ['public', 'private'] })
-  visibility: 'public' | 'private';
-  tags: string[];
-  @ApiProperty({ type: String, nullable: true })
-  quality: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  style: string | null;
-}
+/** What each run generates: a generation request without the seed (each run draws its own). */
+export class ScheduleTemplateDto extends OmitType(GenerationRequestDto, ['seed'] as const) {}
 
 export class ScheduleDto {
   id: string;
