@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import sharp from 'sharp';
-import { newId } from '../common/ids.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { LiteralPromptStrategy } from '../prompts/literal.prompt-strategy.js';
 import { PromptsService } from '../prompts/prompts.service.js';
@@ -23,6 +22,7 @@ import type { GenerationJob } from '../storage/records/records.js';
 import { SqliteDatabase } from '../storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../storage/records/sqlite/sqlite.jobs.repository.js';
+import { makeJob } from '../../test/contracts/records.contract.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
 
@@ -137,42 +137,27 @@ describe('GenerationRunner', () => {
 
   async function claimed(n = 2): Promise<GenerationJob> {
     const now = new Date().toISOString();
-    await jobs.create({
-      id: newId(),
-      ownerId: newId(),
-      status: 'queued',
-      request: {
-        strategy: 'literal',
-        theme: null,
-        prompt: 'a lighthouse at dusk',
-        negativePrompt: null,
-        provider: 'scripted',
-        model: 'm',
-        size: '64x64',
-        n,
-        seed: 10,
-        visibility: 'public',
-        tags: ['t'],
-        quality: null,
-        style: null,
-      },
-      lineage: { strategy: 'literal', theme: null, prompt: null, revisedPrompt: null },
-      attempts: 0,
-      error: null,
-      imageIds: [],
-      idempotencyKey: null,
-      requestHash: null,
-      scheduleId: null,
-      slot: null,
-      providerRef: null,
-      workerId: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      heartbeatAt: null,
-      runAfter: now,
-    });
+    const base = makeJob();
+    await jobs.create(
+      makeJob({
+        createdAt: now,
+        updatedAt: now,
+        runAfter: now,
+        request: {
+          ...base.request,
+          strategy: 'literal',
+          theme: null,
+          prompt: 'a lighthouse at dusk',
+          provider: 'scripted',
+          model: 'm',
+          size: '64x64',
+          n,
+          seed: 10,
+          tags: ['t'],
+        },
+        lineage: { strategy: 'literal', theme: null, prompt: null, revisedPrompt: null },
+      }),
+    );
     return (await jobs.claimNext('w1', new Date().toISOString()))!;
   }
   const blobFiles = () => {

@@ -8,6 +8,7 @@ import { imageKey } from '../../src/storage/blobs/blob-keys.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { waitFor } from '../support/wait.js';
+import { makeJob } from '../contracts/records.contract.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 import { readSse } from '../support/sse.js';
 
@@ -81,42 +82,26 @@ describe('e2e: restarts lose nothing', () => {
     const sqlite = new SqliteDatabase(join(dataDir, 'image-forge.db'));
     const jobs = new SqliteJobsRepository(sqlite);
     const jobId = newId();
-    await jobs.create({
-      id: jobId,
-      ownerId: user.id,
-      status: 'queued',
-      request: {
-        strategy: 'random',
-        theme: null,
-        prompt: null,
-        negativePrompt: null,
-        provider: 'offline',
-        model: 'poster-v1',
-        size: '256x256',
-        n: 2,
-        seed: 7,
-        visibility: 'public',
-        tags: [],
-        quality: null,
-        style: null,
-      },
-      lineage: { strategy: 'random', theme: null, prompt: null, revisedPrompt: null },
-      attempts: 0,
-      error: null,
-      imageIds: [],
-      idempotencyKey: null,
-      requestHash: null,
-      scheduleId: null,
-      slot: null,
-      providerRef: null,
-      workerId: null,
-      createdAt: hourAgo,
-      updatedAt: hourAgo,
-      startedAt: null,
-      finishedAt: null,
-      heartbeatAt: null,
-      runAfter: hourAgo,
-    });
+    const base = makeJob();
+    await jobs.create(
+      makeJob({
+        id: jobId,
+        ownerId: user.id,
+        request: {
+          ...base.request,
+          theme: null,
+          model: 'poster-v1',
+          size: '256x256',
+          n: 2,
+          seed: 7,
+          tags: [],
+        },
+        lineage: { ...base.lineage, theme: null },
+        createdAt: hourAgo,
+        updatedAt: hourAgo,
+        runAfter: hourAgo,
+      }),
+    );
     expect((await jobs.claimNext('dead-worker', hourAgo))?.id).toBe(jobId);
     sqlite.close();
     const orphanOld = join(dataDir, 'blobs', imageKey(newId(), hourAgo));
