@@ -28,6 +28,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: new PinoNestLogger(logger),
     // Let boot failures reach the caller (main logs them and exits; tests see them).
     abortOnError: false,
+    // The JSON parser is ours (below): Nest's would refuse an empty JSON body.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -35,6 +37,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
   fastify.removeContentTypeParser('text/plain');
+  // An empty body sent as JSON (Swagger UI and many clients set the type anyway) means no body,
+  // as it does without the header: `POST /generations` with nothing is "surprise me".
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -3,9 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { UnauthorizedError } from '../common/errors.js';
 import type { AuthUser } from './auth-user.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { IS_PUBLIC, type PublicAccess } from './public.decorator.js';
 
-/** The one global guard: every route needs a valid bearer token unless it is `@Public()`. */
+/**
+ * The one global guard: every route needs a valid bearer token unless it is `@Public()` (credentials
+ * ignored) or `@OptionalAuth()` (a token, when sent, must be valid).
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(private readonly reflector: Reflector) {
@@ -13,12 +16,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+    const access = this.reflector.getAllAndOverride<PublicAccess | undefined>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
+    if (access === 'anonymous') return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
-    if (isPublic && request.headers.authorization === undefined) return true;
+    if (access === 'optional' && request.headers.authorization === undefined) return true;
     return super.canActivate(context) as Promise<boolean>;
   }
 

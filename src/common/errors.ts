@@ -42,8 +42,15 @@ export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
 }
 
+/** Answered 429; `retryAfterSeconds` becomes the `Retry-After` header. */
 export class QuotaExceededError extends DomainError {
   readonly code = 'quota-exceeded';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 export class RangeNotSatisfiableError extends DomainError {
@@ -53,6 +60,13 @@ export class RangeNotSatisfiableError extends DomainError {
   }
 }
 
+/** Answered 503; `retryAfterSeconds` becomes the `Retry-After` header. */
 export class UnavailableError extends DomainError {
   readonly code = 'unavailable';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
 }

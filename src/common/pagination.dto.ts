@@ -1,4 +1,6 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { INTEGER } from './api-enums.js';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PageQueryDto {
@@ -9,6 +11,7 @@ export class PageQueryDto {
   cursor?: string;
 
   /** Items per page. */
+  @ApiPropertyOptional({ ...INTEGER, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -67,6 +67,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof RangeNotSatisfiableError) {
       void reply.header('content-range', `bytes */${exception.size}`);
     }
+    if (exception instanceof QuotaExceededError || exception instanceof UnavailableError) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
     if (reply.sent) return;
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(body);
   }

@@ -1,3 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { INTEGER } from './api-enums.js';
+
 /** One field at fault. */
 export class ProblemFieldDto {
   /** Where the fault is: a body property (`size`, `tags[0]`), a query parameter or a header. */
@@ -13,6 +16,7 @@ export class ProblemDto {
   /** Short summary of the kind of problem. */
   title: string;
   /** The HTTP status code. */
+  @ApiProperty({ ...INTEGER, minimum: 400, maximum: 599 })
   status: number;
   /** What went wrong this time, for a person. */
   detail: string;
@@ -21,7 +25,7 @@ export class ProblemDto {
   /** Machine-readable kind of problem (the last part of `type`). */
   code: string;
   /** The request id (also in the `X-Request-Id` response header), for finding the logs. */
-  requestId?: string;
+  requestId: string;
   /** Fields at fault, for validation problems. */
   errors?: ProblemFieldDto[];
 }

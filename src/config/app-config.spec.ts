@@ -139,6 +139,38 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    ['PORT', 'abc', 'PORT: must be an integer from 0 to 65535 (got "abc")'],
+    ['PORT', '99999', 'PORT: must be an integer from 0 to 65535 (got "99999")'],
+    ['PORT', '80.5', 'PORT: must be an integer from 0 to 65535 (got "80.5")'],
+    [
+      'GENERATION_CONCURRENCY',
+      '0',
+      'GENERATION_CONCURRENCY: must be an integer from 1 to 64 (got "0")',
+    ],
+    [
+      'GENERATION_RETRY_BASE_MS',
+      '-1',
+      'GENERATION_RETRY_BASE_MS: must be an integer of at least 0 (got "-1")',
+    ],
+    ['TRUST_PROXY', 'yes', 'TRUST_PROXY: must be true, false, 1 or 0 (got "yes")'],
+  ])('says once what %s=%s should be, quoting the value as given', (name, value, line) => {
+    const { message } = configError({ [name]: value });
+
+    expect(message.split('\n').filter((l) => l.includes(name))).toEqual([`  ${line}`]);
+    expect(message).not.toContain('null');
+  });
+
+  it.each([
+    ['not-an-email', ['"not-an-email"']],
+    ['admin@example.com, nope,also@bad', ['"nope"', '"also@bad"']],
+  ])('refuses ADMIN_EMAILS=%j, naming each bad entry', (value, bad) => {
+    const { message } = configError({ ADMIN_EMAILS: value });
+
+    expect(message).toContain('ADMIN_EMAILS');
+    expect(message).toContain(`not e-mail addresses: ${bad.join(', ')}`);
+  });
+
   it('splits, trims and lower-cases ADMIN_EMAILS', () => {
     const config = loadConfig({
       DATA_DIR: dataDir,

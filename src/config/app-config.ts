@@ -96,7 +96,7 @@ export class AppConfig {
     readonly auto?: {
       readonly cron: string;
       readonly timezone: string;
-      readonly strategy: string;
+      readonly strategy: 'random' | 'literal' | 'llm';
       readonly theme: string | null;
       readonly provider: string;
     };
@@ -138,7 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const vars = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${errors.map(describe).join('\n')}`);
+    const lines = errors.map((error) => describe(error, present[error.property]));
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
 
   const missing = crossFieldProblems(vars);
@@ -335,9 +336,15 @@ function crossFieldProblems(vars: EnvironmentVariables): string[] {
   return missing;
 }
 
-function describe(error: ValidationError): string {
-  const reasons = Object.values(error.constraints ?? {}).join('; ');
-  return `  ${error.property}: ${reasons} (got ${JSON.stringify(error.value)})`;
+/**
+ * `  PORT: must be an integer from 0 to 65535 (got "abc")`: the variable, what it must be, and
+ * the value as it was set (the converted one would say `NaN`, printed as `null`).
+ */
+function describe(error: ValidationError, given: string | undefined): string {
+  const reasons = Object.values(error.constraints ?? {})
+    .map((reason) => reason.replace(new RegExp(`^${error.property} `), ''))
+    .join('; ');
+  return `  ${error.property}: ${reasons} (got ${JSON.stringify(given)})`;
 }
 
 function resolveJwtSecret(vars: EnvironmentVariables, dataDir: string): string {

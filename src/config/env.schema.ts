@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import {
-  IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
-  Min,
   MinLength,
+  ValidateBy,
+  isEmail,
+  type ValidationArguments,
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,6 +23,70 @@ export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? { true: true, '1': true, false: false, '0': false }[value] : value;
 
+/** `target[key]` gets each of `decorators`: one rule per variable, so one message per bad value. */
+const all =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const decorate of decorators) decorate(target, key);
+  };
+
+/**
+ * An integer from `min` to `max` (or `min` and up). One check with one message, where `@IsInt`,
+ * `@Min` and `@Max` each said their own about the same bad value.
+ */
+function IsIntegerVar(min: number, max?: number): PropertyDecorator {
+  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+  return all(
+    Type(() => Number),
+    ValidateBy({
+      name: 'isIntegerVar',
+      validator: {
+        validate: (value: unknown) =>
+          Number.isInteger(value) &&
+          (value as number) >= min &&
+          (max === undefined || (value as number) <= max),
+        defaultMessage: () => `must be an integer ${range}`,
+      },
+    }),
+  );
+}
+
+/** `true`/`1` or `false`/`0`. */
+function IsFlag(): PropertyDecorator {
+  return all(
+    Transform(toBoolean),
+    ValidateBy({
+      name: 'isFlag',
+      validator: {
+        validate: (value: unknown) => typeof value === 'boolean',
+        defaultMessage: () => 'must be true, false, 1 or 0',
+      },
+    }),
+  );
+}
+
+/** Comma-separated e-mail addresses (blanks between commas are ignored), each one checked. */
+const listOf = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function IsEmailList(): PropertyDecorator {
+  const bad = (value: unknown) =>
+    typeof value === 'string' ? listOf(value).filter((entry) => !isEmail(entry)) : [];
+  return ValidateBy({
+    name: 'isEmailList',
+    validator: {
+      validate: (value: unknown) => bad(value).length === 0,
+      defaultMessage: ({ value }: ValidationArguments) =>
+        `must be e-mail addresses separated by commas; not e-mail addresses: ${bad(value)
+          .map((entry) => JSON.stringify(entry))
+          .join(', ')}`,
+    },
+  });
+}
+
 /**
  * Every environment variable the service reads, with its default. `.env.example` and the README's
  * configuration table list the same variables; `loadConfig()` validates them once at boot.
@@ -34,10 +97,7 @@ export class EnvironmentVariables {
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   /** TCP port of the HTTP server. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsIntegerVar(0, 65535)
   PORT = 3000;
 
   /** Interface to bind; `0.0.0.0` to accept connections from other hosts (containers). */
@@ -53,15 +113,11 @@ export class EnvironmentVariables {
   LOG_LEVEL: LogLevel = 'info';
 
   /** Largest accepted request body, in bytes; larger bodies get 413. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1024)
-  @Max(16 * 1024 * 1024)
+  @IsIntegerVar(1024, 16 * 1024 * 1024)
   BODY_LIMIT_BYTES = 64 * 1024;
 
   /** Trust `X-Forwarded-*` headers (behind a reverse proxy or load balancer). */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsFlag()
   TRUST_PROXY = false;
 
   /** HMAC key for access tokens: required, 32+ bytes, in production; generated under DATA_DIR otherwise. */
@@ -78,14 +134,12 @@ export class EnvironmentVariables {
   JWT_AUDIENCE = 'image-forge-api';
 
   /** Lifetime of an access token, in seconds. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(60)
-  @Max(30 * 24 * 3600)
+  @IsIntegerVar(60, 30 * 24 * 3600)
   JWT_TTL_SECONDS = 24 * 3600;
 
   /** Comma-separated e-mails that get the `admin` role when they register. */
   @IsString()
+  @IsEmailList()
   ADMIN_EMAILS = '';
 
   @IsIn(DATABASE_DRIVERS)
@@ -105,9 +159,7 @@ export class EnvironmentVariables {
   BLOB_LOCAL_DIR?: string;
 
   /** Blobs no record points at are swept at boot once they are older than this (ms). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerVar(0)
   BLOB_SWEEP_GRACE_MS = 15 * 60_000;
 
   /** Provider used when a request names none. */
@@ -119,66 +171,43 @@ export class EnvironmentVariables {
   PROMPT_STRATEGY: (typeof PROMPT_STRATEGIES)[number] = 'random';
 
   /** Simulated latency of the offline renderer, per image (ms): for demos and tests of long jobs. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
+  @IsIntegerVar(0, 600_000)
   OFFLINE_LATENCY_MS = 0;
 
   /** Jobs one replica runs at once. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @IsIntegerVar(1, 64)
   GENERATION_CONCURRENCY = 2;
 
   /** Attempts per job before a transient failure becomes final. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @IsIntegerVar(1, 20)
   GENERATION_MAX_ATTEMPTS = 3;
 
   /** First retry delay (ms); doubles per attempt, with jitter. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerVar(0)
   GENERATION_RETRY_BASE_MS = 2000;
 
   /** One attempt's time limit (ms). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1000)
+  @IsIntegerVar(1000)
   GENERATION_TIMEOUT_MS = 10 * 60_000;
 
   /** How often a running job proves it is alive (ms). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
+  @IsIntegerVar(100)
   GENERATION_HEARTBEAT_MS = 5000;
 
   /** A running job whose heartbeat is older than this (ms) is re-queued: its worker died. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1000)
+  @IsIntegerVar(1000)
   GENERATION_STALE_AFTER_MS = 60_000;
 
   /** How often an idle worker looks for queued jobs (ms); new local jobs wake it at once. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(50)
+  @IsIntegerVar(50)
   GENERATION_POLL_MS = 1000;
 
   /** Queued + running jobs one user may have at once; more get 429. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   GENERATION_MAX_ACTIVE_PER_USER = 20;
 
   /** Largest image (width × height) the pipeline decodes. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   MAX_IMAGE_PIXELS = 4096 * 4096;
 
   // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
@@ -247,8 +276,7 @@ export class EnvironmentVariables {
   S3_ENDPOINT?: string;
 
   /** Path-style URLs (`endpoint/bucket/key`), as MinIO and most S3-compatible servers need. */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsFlag()
   S3_FORCE_PATH_STYLE = false;
 
   /** S3 credentials; the AWS SDK's default chain (instance roles, profiles) when unset. */
@@ -261,15 +289,11 @@ export class EnvironmentVariables {
   AWS_SECRET_ACCESS_KEY?: string;
 
   /** Content routes redirect (302) to a short-lived signed URL where the blob store can make one. */
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsFlag()
   BLOB_SIGNED_URLS = false;
 
   /** Lifetime of signed URLs, in seconds. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(30)
-  @Max(7 * 24 * 3600)
+  @IsIntegerVar(30, 7 * 24 * 3600)
   BLOB_SIGNED_URL_TTL_SECONDS = 300;
 
   // --- OpenAI (IMAGE_PROVIDER=openai, PROMPT_STRATEGY=llm) ----------------------------------------
@@ -293,15 +317,11 @@ export class EnvironmentVariables {
   OPENAI_PROMPT_MODEL = 'gpt-4o-mini';
 
   /** OpenAI image calls one replica makes at once. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   OPENAI_CONCURRENCY = 2;
 
   /** OpenAI images one replica asks for per minute (a burst queues instead of failing). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   OPENAI_IMAGES_PER_MINUTE = 5;
 
   // --- Replicate (IMAGE_PROVIDER=replicate) -------------------------------------------------------
@@ -321,20 +341,14 @@ export class EnvironmentVariables {
   })
   REPLICATE_MODEL = 'black-forest-labs/flux-schnell';
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   REPLICATE_CONCURRENCY = 2;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   REPLICATE_IMAGES_PER_MINUTE = 10;
 
   /** How long to wait for a prediction before canceling it, in ms. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1000)
+  @IsIntegerVar(1000)
   REPLICATE_PREDICTION_TIMEOUT_MS = 300_000;
 
   /** Hosts provider outputs may be downloaded from (`*.` for subdomains), comma-separated. */
@@ -345,35 +359,25 @@ export class EnvironmentVariables {
   OPENAI_DOWNLOAD_HOSTS = '*.blob.core.windows.net';
 
   /** Largest provider download, in bytes. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1024)
+  @IsIntegerVar(1024)
   DOWNLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
   /** Time limit of one provider download, in ms. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
+  @IsIntegerVar(100)
   DOWNLOAD_TIMEOUT_MS = 60_000;
 
   // --- Schedules ------------------------------------------------------------------------------------
 
   /** Shortest interval between two fire times of one schedule, in seconds. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   SCHEDULE_MIN_INTERVAL_SECONDS = 60;
 
   /** Schedules one user may own. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerVar(0)
   SCHEDULE_MAX_PER_USER = 10;
 
   /** How often each replica re-reads schedules from the store (changes made elsewhere), in ms. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
+  @IsIntegerVar(100)
   SCHEDULE_RECONCILE_MS = 30_000;
 
   /** Slots missed while no replica ran: `latest` runs the most recent once; `none` skips them. */
@@ -381,9 +385,7 @@ export class EnvironmentVariables {
   SCHEDULE_CATCH_UP: (typeof CATCH_UP_POLICIES)[number] = 'latest';
 
   /** A schedule pauses itself after this many failed runs in a row. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsIntegerVar(1)
   SCHEDULE_MAX_CONSECUTIVE_FAILURES = 5;
 
   /** Cron expression of the built-in gallery-filling schedule; none when unset. */

@@ -10,30 +10,24 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiFoundResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { Public } from '../auth/public.decorator.js';
-import { ApiAuth, ApiProblems } from '../common/api-docs.js';
+import { OptionalAuth, Public } from '../auth/public.decorator.js';
+import { ApiAuth, ApiBlobResponses, ApiProblems } from '../common/api-docs.js';
+import { ValidationError } from '../common/errors.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import {
+  ContentQueryDto,
   ImageDto,
   ImageListDto,
   ImageQueryDto,
   MyImageQueryDto,
   UpdateImageDto,
 } from './dto/image.dto.js';
+import type { ContentGrant } from './content-urls.js';
 import { GalleryService, type ContentResponse } from './gallery.service.js';
-
-const BINARY = { schema: { type: 'string', format: 'binary' } };
 
 @ApiTags('gallery')
 @Controller()
@@ -59,10 +53,10 @@ export class GalleryController {
   }
 
   /** A public image, or one of mine (send a token to see your private images). */
-  @Public()
+  @OptionalAuth()
   @Get('images/:id')
   @ApiOperation({ summary: 'Get an image', operationId: 'getImage' })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(400, 404)
   get(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', ParseIdPipe) id: string,
@@ -70,52 +64,56 @@ export class GalleryController {
     return this.gallery.get(user, id);
   }
 
-  /** The PNG, with its generation parameters in text chunks. ETag, If-None-Match and Range work. */
-  @Public()
+  /**
+   * The PNG, with its generation parameters in text chunks (`parameters`, `image-forge`). Answers
+   * 304 to a matching `If-None-Match` and 206 to a `Range`. A private image needs its owner's token,
+   * or the signed `contentUrl` the API gave its owner (`expires` + `signature`; a bad or expired
+   * signature is a 403).
+   */
+  @OptionalAuth()
   @Get('images/:id/content')
   @ApiOperation({ summary: 'Download an image', operationId: 'getImageContent' })
-  @ApiProduces('image/png')
-  @ApiOkResponse({ description: 'The image', content: { 'image/png': BINARY } })
-  @ApiFoundResponse({
-    description:
-      'With BLOB_SIGNED_URLS: a short-lived signed URL of the blob store to fetch it from',
-  })
-  @ApiProblems(400, 401, 404, 416)
+  @ApiBlobResponses('image/png', 'The image')
   async content(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', ParseIdPipe) id: string,
+    @Query() query: ContentQueryDto,
     @Headers('range') range: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await send(reply, await this.gallery.content(user, id, 'image', { range, ifNoneMatch }));
+    const request = { range, ifNoneMatch, grant: grantOf(query) };
+    await send(reply, await this.gallery.content(user, id, 'image', request));
   }
 
-  /** A WebP fitted inside 256×256. */
-  @Public()
+  /** A WebP fitted inside 256×256, with the same access rules and caching as the image. */
+  @OptionalAuth()
   @Get('images/:id/thumbnail')
   @ApiOperation({ summary: 'Download a thumbnail', operationId: 'getImageThumbnail' })
-  @ApiProduces('image/webp')
-  @ApiOkResponse({ description: 'The thumbnail', content: { 'image/webp': BINARY } })
-  @ApiFoundResponse({
-    description:
-      'With BLOB_SIGNED_URLS: a short-lived signed URL of the blob store to fetch it from',
-  })
-  @ApiProblems(400, 401, 404, 416)
+  @ApiBlobResponses('image/webp', 'The thumbnail')
   async thumbnail(
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', ParseIdPipe) id: string,
+    @Query() query: ContentQueryDto,
     @Headers('range') range: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await send(reply, await this.gallery.content(user, id, 'thumbnail', { range, ifNoneMatch }));
+    const request = { range, ifNoneMatch, grant: grantOf(query) };
+    await send(reply, await this.gallery.content(user, id, 'thumbnail', request));
   }
 
-  /** Changes visibility or replaces tags of one of my images. */
+  /** Changes visibility or replaces the tags of one of my images; fields left out keep their values. */
   @Patch('images/:id')
   @ApiAuth()
   @ApiOperation({ summary: 'Update an image', operationId: 'updateImage' })
+  @ApiBody({
+    type: UpdateImageDto,
+    examples: {
+      makePrivate: { summary: 'Make it private', value: { visibility: 'private' } },
+      retag: { summary: 'Replace its tags', value: { tags: ['koi', 'pond'] } },
+    },
+  })
   @ApiProblems(400, 404)
   update(
     @CurrentUser() user: AuthUser,
@@ -125,16 +123,28 @@ export class GalleryController {
     return this.gallery.update(user, id, body);
   }
 
-  /** Deletes one of my images: the record, the image and the thumbnail. */
+  /** Deletes one of my images: the record, the image and the thumbnail (and its id from its job). */
   @Delete('images/:id')
   @HttpCode(204)
   @ApiAuth()
   @ApiOperation({ summary: 'Delete an image', operationId: 'deleteImage' })
-  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNoContentResponse({ description: 'Deleted; no body' })
   @ApiProblems(400, 404)
   delete(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<void> {
     return this.gallery.delete(user, id);
   }
+}
+
+/** A signed URL's grant: both parts, or none (one without the other is a 400). */
+function grantOf(query: ContentQueryDto): ContentGrant | undefined {
+  if (query.expires === undefined && query.signature === undefined) return undefined;
+  if (query.expires === undefined || query.signature === undefined) {
+    throw ValidationError.field(
+      query.expires === undefined ? 'expires' : 'signature',
+      'a signed URL needs both expires and signature',
+    );
+  }
+  return { expires: query.expires, signature: query.signature };
 }
 
 async function send(reply: FastifyReply, response: ContentResponse): Promise<void> {

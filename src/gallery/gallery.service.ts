@@ -2,11 +2,18 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { decodeCursor, toPage } from '../common/cursor.js';
-import { NotFoundError, RangeNotSatisfiableError, ValidationError } from '../common/errors.js';
+import {
+  ForbiddenError,
+  NotFoundError,
+  RangeNotSatisfiableError,
+  ValidationError,
+} from '../common/errors.js';
 import { parseRange } from '../common/http-range.js';
+import { normalizeTag, normalizeTags } from '../common/tags.js';
 import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
+import { JobsRepository } from '../storage/records/jobs.repository.js';
 import type { ImageRecord } from '../storage/records/records.js';
 import {
   ImageDto,
@@ -15,10 +22,13 @@ import {
   type MyImageQueryDto,
   type UpdateImageDto,
 } from './dto/image.dto.js';
+import { ContentUrls, type ContentGrant, type ContentKind } from './content-urls.js';
 
 export interface ContentRequest {
   readonly range?: string;
   readonly ifNoneMatch?: string;
+  /** The signature of a signed content URL (see `ContentUrls`), when the URL carried one. */
+  readonly grant?: ContentGrant;
 }
 
 /** What to send for a content request: the status, headers and (except for 304) the bytes. */
@@ -34,8 +44,10 @@ export class GalleryService {
 
   constructor(
     private readonly images: ImagesRepository,
+    private readonly jobs: JobsRepository,
     private readonly blobs: BlobStore,
     private readonly config: AppConfig,
+    private readonly urls: ContentUrls,
   ) {}
 
   /** The public gallery: everyone's public images, newest first. */
@@ -49,22 +61,21 @@ export class GalleryService {
   }
 
   async get(user: AuthUser | undefined, id: string): Promise<ImageDto> {
-    return ImageDto.from(await this.visible(user, id));
+    return this.toDto(await this.visible(user, id));
   }
 
   async content(
     user: AuthUser | undefined,
     id: string,
-    kind: 'image' | 'thumbnail',
+    kind: ContentKind,
     request: ContentRequest,
   ): Promise<ContentResponse> {
-    const image = await this.visible(user, id);
+    const image = await this.readable(user, id, kind, request.grant);
     const key = kind === 'image' ? image.blobKey : image.thumbnailKey;
     const etag = kind === 'image' ? `"${image.sha256}"` : `"${image.sha256}-thumb"`;
-    // The bytes behind an id never change; access can (private), so private ones stay out of shared caches.
     const headers: Record<string, string> = {
       etag,
-      'cache-control': `${image.visibility === 'public' ? 'public' : 'private'}, max-age=31536000, immutable`,
+      ...cacheRule(image.visibility),
       'accept-ranges': 'bytes',
     };
     if (request.ifNoneMatch && matchesEtag(request.ifNoneMatch, etag)) {
@@ -114,15 +125,21 @@ export class GalleryService {
     await this.owned(user, id);
     const updated = await this.images.update(id, {
       visibility: patch.visibility,
-      tags: patch.tags ? [...new Set(patch.tags)] : undefined,
+      tags: patch.tags ? normalizeTags(patch.tags) : undefined,
     });
     if (!updated) throw new NotFoundError('No such image');
-    return ImageDto.from(updated);
+    return this.toDto(updated);
   }
 
-  /** Deletes the record, then both blobs (a failed blob delete leaves an orphan for the sweep). */
+  /**
+   * Takes the image out of its job's `imageIds`, then deletes the record, then both blobs: at
+   * every step nothing points at what is already gone. A crash after the first step leaves an
+   * image its job no longer lists, which a retried delete finishes; a failed blob delete leaves
+   * an orphan for the sweep.
+   */
   async delete(user: AuthUser, id: string): Promise<void> {
     const image = await this.owned(user, id);
+    await this.jobs.removeImageId(image.jobId, id, new Date().toISOString());
     if (!(await this.images.delete(id))) throw new NotFoundError('No such image');
     const results = await Promise.allSettled([
       this.blobs.delete(image.blobKey),
@@ -142,7 +159,34 @@ export class GalleryService {
     const limit = query.limit ?? 20;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.images.list(filter, { limit: limit + 1, after });
-    return toPage(rows, limit, (image) => ImageDto.from(image));
+    const now = Date.now();
+    return toPage(rows, limit, (image) => ImageDto.from(image, this.urls.urlsFor(image, now)));
+  }
+
+  private toDto(image: ImageRecord): ImageDto {
+    return ImageDto.from(image, this.urls.urlsFor(image));
+  }
+
+  /**
+   * The image behind a content URL: with a signature, the one the signature was made for (a bad
+   * or expired signature is a 403, checked before the lookup so it reveals nothing); else as
+   * `visible`.
+   */
+  private async readable(
+    user: AuthUser | undefined,
+    id: string,
+    kind: ContentKind,
+    grant: ContentGrant | undefined,
+  ): Promise<ImageRecord> {
+    if (!grant) return this.visible(user, id);
+    if (!this.urls.verify(id, kind, grant)) {
+      throw new ForbiddenError(
+        'The signed URL is invalid or has expired; fetch the image again for a fresh one',
+      );
+    }
+    const image = await this.images.findById(id);
+    if (!image) throw new NotFoundError('No such image');
+    return image;
   }
 
   /** Public images to anyone; private ones to their owner and admins; otherwise 404. */
@@ -174,10 +218,23 @@ function filterOf(query: ImageQueryDto): ImageFilter {
     q: query.q,
     provider: query.provider,
     model: query.model,
-    tag: query.tag,
+    tag: query.tag === undefined ? undefined : normalizeTag(query.tag),
     from: query.from ? new Date(query.from).toISOString() : undefined,
     to: query.to ? new Date(query.to).toISOString() : undefined,
   };
+}
+
+/**
+ * The bytes behind an id never change, but who may read them can: the owner may make an image
+ * private or delete it. So caches may keep the bytes but must ask again on every use
+ * (`no-cache`); the strong ETag makes that a cheap 304 while nothing changed, and a 404 at once
+ * after a change. (`max-age=31536000, immutable` let a proxy serve a withdrawn image for a
+ * year.) A private image stays out of shared caches, and its answer depends on who asks.
+ */
+function cacheRule(visibility: ImageRecord['visibility']): Record<string, string> {
+  return visibility === 'public'
+    ? { 'cache-control': 'public, no-cache' }
+    : { 'cache-control': 'private, no-cache', vary: 'Authorization' };
 }
 
 function matchesEtag(header: string, etag: string): boolean {

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { pino } from 'pino';
 import sharp from 'sharp';
+import { PinoNestLogger } from '../common/logging.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { LiteralPromptStrategy } from '../prompts/literal.prompt-strategy.js';
 import { PromptsService } from '../prompts/prompts.service.js';
@@ -316,5 +319,86 @@ describe('GenerationRunner', () => {
     expect((await jobs.findById(job.id))?.status).toBe('canceled');
     expect(await imagesRepo.listByJob(job.id)).toEqual([]);
     expect(blobFiles()).toHaveLength(0);
+  });
+
+  describe('logs each outcome in one line an operator sees at LOG_LEVEL=info', () => {
+    let lines: Record<string, unknown>[];
+
+    beforeEach(() => {
+      lines = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+          done();
+        },
+      });
+      Logger.overrideLogger(new PinoNestLogger(pino({ level: 'info' }, sink)));
+    });
+    afterEach(() => {
+      Logger.overrideLogger(false);
+    });
+
+    const about = (job: GenerationJob) => lines.filter((line) => line.jobId === job.id);
+
+    it('a success: provider, model, images and time, never the prompt', async () => {
+      provider.steps = [images(2)];
+      const job = await claimed(2);
+      await runner.run(job, 'w1', new AbortController().signal);
+
+      expect(about(job)).toEqual([
+        expect.objectContaining({
+          level: 30,
+          context: 'GenerationRunner',
+          msg: 'generation succeeded',
+          provider: 'scripted',
+          model: 'm',
+          images: 2,
+          attempts: 1,
+          ms: expect.any(Number),
+        }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('lighthouse');
+    });
+
+    it('a retry (warn), then a failure for good with its code and attempts', async () => {
+      const job = await claimed(1);
+      provider.steps = [
+        async () => {
+          throw new ProviderError('rate_limited', 'slow down, key sk-secret', true, 10);
+        },
+      ];
+      await runner.run(job, 'w1', new AbortController().signal);
+      await jobs.transition(
+        job.id,
+        'queued',
+        { runAfter: new Date(0).toISOString() },
+        new Date().toISOString(),
+      );
+      const second = (await jobs.claimNext('w1', new Date().toISOString()))!;
+      await jobs.transition(second.id, 'running', { attempts: 3 }, new Date().toISOString());
+      provider.steps = [
+        async () => {
+          throw new ProviderError('content_policy', 'refused', false);
+        },
+      ];
+      await runner.run({ ...second, attempts: 3 }, 'w1', new AbortController().signal);
+
+      expect(about(job)).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: 'generation attempt failed; retrying',
+          code: 'rate_limited',
+          attempts: 1,
+          maxAttempts: 3,
+        }),
+        expect.objectContaining({
+          level: 40,
+          msg: 'generation failed',
+          code: 'content_policy',
+          attempts: 3,
+        }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('sk-secret');
+    });
   });
 });

@@ -22,7 +22,11 @@ import { InvalidImageError, processImage } from './image-processing.js';
 export const SHUTDOWN = Symbol('shutdown');
 const LOST = Symbol('lost');
 
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Stored with each blob, so it is what the blob store sends when it serves the bytes itself (signed
+ * URLs): never kept by shared caches, revalidated before reuse, because an image can turn private.
+ */
+const BLOB_CACHE_CONTROL = 'private, no-cache';
 
 /** Runs one claimed job to its end: succeeded, failed, re-queued for a retry, or released. */
 @Injectable()
@@ -45,6 +49,7 @@ export class GenerationRunner {
    * treated as canceled.
    */
   async run(job: GenerationJob, workerId: string, stop: AbortSignal): Promise<void> {
+    const started = Date.now();
     const lost = new AbortController();
     const signal = AbortSignal.any([
       stop,
@@ -78,8 +83,20 @@ export class GenerationRunner {
         now,
         workerId,
       );
-      if (done) this.events.publish(done);
-      else await this.afterLosingJob(job.id);
+      if (done) {
+        this.events.publish(done);
+        this.logger.log(
+          {
+            ...jobFields(done),
+            provider: done.request.provider,
+            model: done.request.model,
+            images: done.imageIds.length,
+            attempts: done.attempts,
+            ms: Date.now() - started,
+          },
+          'generation succeeded',
+        );
+      } else await this.afterLosingJob(job.id);
     } catch (error) {
       await this.settleFailure(job, workerId, signal.aborted ? signal.reason : undefined, error);
     } finally {
@@ -209,11 +226,11 @@ export class GenerationRunner {
     try {
       await this.blobs.put(record.blobKey, processed.png, {
         contentType: 'image/png',
-        cacheControl: IMMUTABLE,
+        cacheControl: BLOB_CACHE_CONTROL,
       });
       await this.blobs.put(record.thumbnailKey, processed.thumbnail, {
         contentType: 'image/webp',
-        cacheControl: IMMUTABLE,
+        cacheControl: BLOB_CACHE_CONTROL,
       });
       return await this.images.insert(record);
     } catch (error) {
@@ -257,7 +274,6 @@ export class GenerationRunner {
     }
     const jobError = classify(reason !== undefined ? reason : error);
     const retry = jobError.retryable && job.attempts < this.config.generation.maxAttempts;
-    if (!retry) this.logger.warn({ jobId: job.id, error: jobError }, 'generation failed');
     const next = retry
       ? await this.jobs.transition(
           job.id,
@@ -280,8 +296,26 @@ export class GenerationRunner {
           workerId,
         );
     if (next) this.events.publish(next);
-    if (!next) await this.afterLosingJob(job.id);
-    else if (next.status === 'failed') await this.discardImages(job.id);
+    if (!next) {
+      await this.afterLosingJob(job.id);
+      return;
+    }
+    // The code only: error messages can quote what a provider said, and that stays in the job.
+    const outcome = {
+      ...jobFields(next),
+      provider: next.request.provider,
+      code: jobError.code,
+      attempts: next.attempts,
+    };
+    if (next.status === 'failed') {
+      this.logger.warn(outcome, 'generation failed');
+      await this.discardImages(job.id);
+    } else {
+      this.logger.warn(
+        { ...outcome, maxAttempts: this.config.generation.maxAttempts, retryAt: next.runAfter },
+        'generation attempt failed; retrying',
+      );
+    }
   }
 
   /** The job was canceled (or taken over) while this run held it. A canceled job keeps no images. */
@@ -325,6 +359,11 @@ class StorageError extends Error {
   constructor(cause: unknown) {
     super(`Storing the image failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
+}
+
+/** What every log line about a job says: which job, and which schedule's run it is. */
+function jobFields(job: GenerationJob): { jobId: string; scheduleId?: string } {
+  return job.scheduleId ? { jobId: job.id, scheduleId: job.scheduleId } : { jobId: job.id };
 }
 
 function isTimeout(reason: unknown): boolean {

@@ -46,7 +46,14 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
       .catch((error: unknown) => this.logger.error({ err: error }, 'orphan sweep failed'));
     this.subscription = this.events.changes.subscribe((job) => {
       if (job.status === 'queued') this.wake();
-      if (job.status === 'canceled') this.running.get(job.id)?.stop.abort(CANCELED);
+      if (job.status === 'canceled') {
+        // Every cancel made on this replica passes here once, running or not: one line each.
+        this.logger.log(
+          { jobId: job.id, runningHere: this.running.has(job.id) },
+          'generation canceled',
+        );
+        this.running.get(job.id)?.stop.abort(CANCELED);
+      }
     });
     this.timer = setInterval(() => {
       this.recover()

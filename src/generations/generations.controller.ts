@@ -12,7 +12,9 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
   ApiHeader,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
@@ -21,7 +23,7 @@ import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { ApiAuth, ApiProblems } from '../common/api-docs.js';
+import { ApiAuth, ApiProblems, headerRefs } from '../common/api-docs.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { CreateGenerationDto } from './dto/create-generation.dto.js';
 import { GenerationDto, GenerationListDto, GenerationListQueryDto } from './dto/generation.dto.js';
@@ -41,14 +43,39 @@ export class GenerationsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a generation', operationId: 'createGeneration' })
+  @ApiBody({
+    type: CreateGenerationDto,
+    required: false,
+    description:
+      'Every field is optional; no body (or `{}`) means a random prompt, default provider.',
+    examples: {
+      surpriseMe: { summary: 'Surprise me: random prompt, default provider', value: {} },
+      ownPrompt: {
+        summary: 'My own prompt, kept private',
+        value: {
+          prompt: 'A lighthouse on a cliff at dusk, watercolor',
+          visibility: 'private',
+          tags: ['lighthouse', 'watercolor'],
+        },
+      },
+      theme: {
+        summary: 'A random prompt on a theme, two images, fixed seed',
+        value: { strategy: 'random', theme: 'koi pond', n: 2, seed: 42 },
+      },
+    },
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Retries with the same key return the first job instead of starting another.',
+    description:
+      'Retries with the same key return the first job (with `Idempotent-Replayed: true`) instead of ' +
+      'starting another; the same key with a different body is a 409.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$', minLength: 1, maxLength: 255 },
   })
   @ApiAcceptedResponse({
     type: GenerationDto,
     description: 'Queued (or, for a reused Idempotency-Key, the first job)',
+    headers: headerRefs('Location', 'Idempotent-Replayed'),
   })
   @ApiProblems(400, 409, 413, 415, 429)
   async create(
@@ -63,7 +90,7 @@ export class GenerationsController {
     return job;
   }
 
-  /** My generations, newest first. */
+  /** My generations, newest first, optionally only those in one state. */
   @Get()
   @ApiOperation({ summary: 'List my generations', operationId: 'listGenerations' })
   @ApiProblems(400)
@@ -74,6 +101,7 @@ export class GenerationsController {
     return this.generations.list(user, query);
   }
 
+  /** One of my generations: its state, prompt lineage, attempts, error and images. */
   @Get(':id')
   @ApiOperation({ summary: 'Get a generation', operationId: 'getGeneration' })
   @ApiProblems(400, 404)
@@ -88,6 +116,15 @@ export class GenerationsController {
   @Sse(':id/events')
   @ApiOperation({ summary: 'Follow a generation (SSE)', operationId: 'streamGenerationEvents' })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'An event stream: each `data:` line is a `GenerationDto` as JSON; the stream ends after a terminal state',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', example: 'data: {"id":"…","status":"running",…}\n\n' },
+      },
+    },
+  })
   @ApiProblems(400, 404)
   events(
     @CurrentUser() user: AuthUser,
@@ -99,6 +136,7 @@ export class GenerationsController {
   /** Cancels a queued or running generation; images it had made are removed. */
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ type: GenerationDto, description: 'Canceled' })
   @ApiOperation({ summary: 'Cancel a generation', operationId: 'cancelGeneration' })
   @ApiProblems(400, 404, 409)
   cancel(

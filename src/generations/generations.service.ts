@@ -22,6 +22,7 @@ import {
   ValidationError,
 } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { normalizeTags } from '../common/tags.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import { MAX_SEED } from '../prompts/seeded-random.js';
@@ -56,6 +57,9 @@ export interface GenerationOrigin {
   readonly ownerId: string;
   readonly idempotencyKey?: string;
 }
+
+/** A hint for clients over the in-flight cap: about how long one offline job takes. */
+const ACTIVE_CAP_RETRY_AFTER_SECONDS = 5;
 
 @Injectable()
 export class GenerationsService {
@@ -107,7 +111,12 @@ export class GenerationsService {
     // Another replica may have fired this slot already: that run is the run, not a quota error.
     const [latest] = await this.jobs.list({ scheduleId }, { limit: 1 });
     if (latest?.slot === slot) return { job: latest, created: false };
-    const request = { ...template, tags: [...template.tags], seed: this.seedFor(undefined) };
+    // Normalised again: templates stored before tags were normalised may still hold `Koi`.
+    const request = {
+      ...template,
+      tags: normalizeTags(template.tags),
+      seed: this.seedFor(undefined),
+    };
     return this.enqueue(ownerId, request, { scheduleId, slot });
   }
 
@@ -124,6 +133,7 @@ export class GenerationsService {
     if ((await this.jobs.countActive(ownerId)) >= this.config.generation.maxActivePerUser) {
       throw new QuotaExceededError(
         `You have ${this.config.generation.maxActivePerUser} generations queued or running; wait for one to finish`,
+        ACTIVE_CAP_RETRY_AFTER_SECONDS,
       );
     }
     const now = new Date().toISOString();
@@ -287,7 +297,7 @@ export class GenerationsService {
       size,
       n,
       visibility: body.visibility ?? 'public',
-      tags: [...new Set(body.tags ?? [])],
+      tags: normalizeTags(body.tags ?? []),
       quality: body.quality ?? null,
       style: body.style ?? null,
     };

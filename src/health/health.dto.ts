@@ -1,10 +1,11 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { INTEGER } from '../common/api-enums.js';
 
 export class HealthIndicatorDto {
   @ApiProperty({ enum: ['up', 'down'] })
   status: 'up' | 'down';
   /** How long the check took, in ms. */
-  @ApiProperty({ required: false })
+  @ApiProperty({ ...INTEGER, required: false, minimum: 0 })
   responseTime?: number;
 }
 

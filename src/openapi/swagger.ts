@@ -1,5 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type OperationObject,
+} from '@nestjs/swagger';
+import { headerRefs, RESPONSE_HEADERS } from '../common/api-docs.js';
+import { ANONYMOUS_OPERATION } from './anonymous-operation.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -15,9 +22,55 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative, so Swagger UI and clients talk to whichever host serves this document.
+    .addServer('/', 'This server')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'The `accessToken` of `POST /api/v1/auth/register` or `/login`.',
+      },
+      'bearer',
+    )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  document.info.contact = { name: 'image-forge maintainers' };
+  document.tags = TAGS;
+  document.components = { ...document.components, headers: RESPONSE_HEADERS };
+  for (const operation of operations(document)) {
+    const marked = operation as OperationObject & { [ANONYMOUS_OPERATION]?: boolean };
+    if (marked[ANONYMOUS_OPERATION]) {
+      operation.security = [];
+      delete marked[ANONYMOUS_OPERATION];
+    }
+    // Every response carries `X-Request-Id` (see `createApp`).
+    for (const response of Object.values(operation.responses)) {
+      if (!response || '$ref' in response) continue;
+      response.headers = { ...headerRefs('X-Request-Id'), ...response.headers };
+    }
+  }
+  return document;
+}
+
+/** Every operation's tag, described once, in the order Swagger UI shows them. */
+const TAGS = [
+  { name: 'auth', description: 'Accounts and access tokens' },
+  { name: 'generations', description: 'Make images: queue a job, follow it, cancel it' },
+  { name: 'gallery', description: 'The public gallery, my images, their content and management' },
+  { name: 'prompts', description: 'Prompts without images, and the curated datasets' },
+  { name: 'providers', description: 'Image providers, their models, sizes and limits' },
+  { name: 'schedules', description: 'Generation on cron schedules, exactly once per fire time' },
+  { name: 'health', description: 'Liveness and readiness for orchestrators' },
+];
+
+function* operations(document: OpenAPIObject): Generator<OperationObject> {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (operation) yield operation;
+    }
+  }
 }
 
 /** Swagger UI at /docs (with the bearer button) and the JSON at /docs-json. */

@@ -7,16 +7,16 @@ export interface PromptInput {
 }
 
 export interface MadePrompt {
-  readonly strategy: string;
+  readonly strategy: PromptStrategyName;
   readonly theme: string | null;
   readonly prompt: string;
   /** The pieces the prompt was made of, by dataset name, where the strategy composes one. */
   readonly parts: Readonly<Record<string, string>> | null;
 }
 
-/** Makes the text prompt for a generation. Adapters: random (datasets), literal, later llm. */
+/** Makes the text prompt for a generation. Adapters: random (datasets), literal, llm. */
 export abstract class PromptStrategy {
-  abstract readonly name: string;
+  abstract readonly name: PromptStrategyName;
   abstract readonly description: string;
   /** Whether the strategy needs the user's text. */
   abstract readonly needsText: boolean;
@@ -27,4 +27,6 @@ export abstract class PromptStrategy {
 export const PROMPT_STRATEGIES = Symbol('PROMPT_STRATEGIES');
 
 /** Every strategy name a request may give (the registry holds their implementations). */
-export const PROMPT_STRATEGY_NAMES: string[] = ['random', 'literal', 'llm'];
+import type { PromptStrategyName } from '../storage/records/records.js';
+
+export { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../storage/records/records.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { ApiAuth, ApiProblems } from '../common/api-docs.js';
 import { CreatePromptDto, PromptDatasetsDto, PromptDto } from './dto/prompt.dto.js';
@@ -15,6 +15,17 @@ export class PromptsController {
   @HttpCode(200)
   @ApiAuth()
   @ApiOperation({ summary: 'Make a prompt', operationId: 'createPrompt' })
+  @ApiBody({
+    type: CreatePromptDto,
+    required: false,
+    examples: {
+      random: { summary: 'A random prompt', value: {} },
+      theme: {
+        summary: 'On a theme, reproducibly',
+        value: { strategy: 'random', theme: 'lighthouse', seed: 7 },
+      },
+    },
+  })
   @ApiProblems(400)
   create(@Body() body: CreatePromptDto): Promise<PromptDto> {
     return this.prompts.preview(body);

@@ -1,3 +1,5 @@
+import type { JobErrorCode } from '../storage/records/records.js';
+
 export interface ModelCapabilities {
   readonly id: string;
   readonly description: string;
@@ -55,7 +57,7 @@ export interface ProviderImage {
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   constructor(
-    readonly code: string,
+    readonly code: JobErrorCode,
     message: string,
     readonly retryable: boolean,
     /** How long the provider asked us to wait (Retry-After), in ms. */

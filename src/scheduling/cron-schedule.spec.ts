@@ -73,6 +73,17 @@ describe('cron schedules', () => {
     expect(fieldOf(() => assertMinInterval('0 * * * *', 'UTC', 3600))).toBeUndefined();
   });
 
+  it('accepts rare but real expressions and refuses ones that never fire, naming cron', () => {
+    const from = new Date('2026-11-30T00:00:00Z');
+    for (const cron of ['0 0 1 1 *', '0 12 25 12 *', '0 0 29 2 *']) {
+      expect(() => assertMinInterval(cron, 'UTC', 60, from)).not.toThrow();
+      expect(nextFireTimes(cron, 'UTC', from, 5).length).toBeGreaterThan(0);
+    }
+    expect(nextFireTimes('0 0 29 2 *', 'UTC', from, 5)[0]).toBe('2028-02-29T00:00:00.000Z');
+    expect(fieldOf(() => assertMinInterval('0 0 31 2 *', 'UTC', 60, from))).toBe('cron');
+    expect(fieldOf(() => nextFireTimes('0 0 30 2 *', 'UTC', from, 5))).toBe('cron');
+  });
+
   it('names the slot of a tick however late it runs, and finds the latest missed slot', () => {
     const created = new Date('2026-01-01T00:00:00Z');
     expect(

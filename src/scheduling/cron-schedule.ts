@@ -62,14 +62,31 @@ export function nextFireTimes(cron: string, timezone: string, from: Date, count:
   return times;
 }
 
+/**
+ * Up to `count` fire times after `from`. The `cron` package looks only so far ahead (8 years), so a
+ * rare expression (`0 0 29 2 *`, yearly ones) gives fewer; one that matches no date at all
+ * (`0 0 31 2 *`) is refused, naming `cron`.
+ */
 function computeFireTimes(cron: string, timezone: string, from: Date, count: number): string[] {
   const time = parseCron(cron, timezone);
   const times: string[] = [];
   let cursor = from;
   for (let i = 0; i < count; i++) {
-    const next = time.getNextDateFrom(cursor, timezone).toJSDate();
+    let next: Date;
+    try {
+      next = time.getNextDateFrom(cursor, timezone).toJSDate();
+    } catch (error) {
+      if (!(error instanceof Error) || !/no execution date/i.test(error.message)) throw error;
+      break;
+    }
     times.push(next.toISOString());
     cursor = next;
+  }
+  if (times.length === 0) {
+    throw ValidationError.field(
+      'cron',
+      'never fires: no date matches it in the next 8 years (e.g. 31 February)',
+    );
   }
   return times;
 }
@@ -86,7 +103,8 @@ export function assertMinInterval(
 ): void {
   const times = computeFireTimes(cron, timezone, from, 24).map((t) => Date.parse(t));
   const gaps = times.slice(1).map((t, i) => t - times[i]);
-  const smallest = Math.min(...gaps);
+  // A rare expression may show a single fire time in the package's horizon: no gap to check.
+  const smallest = gaps.length > 0 ? Math.min(...gaps) : Infinity;
   if (smallest < minSeconds * 1000) {
     throw ValidationError.field(
       'cron',

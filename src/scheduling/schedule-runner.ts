@@ -150,13 +150,17 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async run(schedule: Schedule, slot: string, now: Date): Promise<void> {
     try {
-      const { created } = await this.generations.submitScheduled(
+      const { job, created } = await this.generations.submitScheduled(
         schedule.ownerId,
         schedule.template,
         schedule.id,
         slot,
       );
-      if (created) {
+      if (!created) {
+        // Another replica (or an earlier tick) queued this slot: that run is the run.
+        this.logger.debug({ scheduleId: schedule.id, slot, jobId: job.id }, 'slot already run');
+      } else {
+        this.logger.log({ scheduleId: schedule.id, slot, jobId: job.id }, 'scheduled run queued');
         await this.schedules.update(schedule.id, {
           lastRunAt: slot,
           nextRunAt: nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0],
@@ -170,7 +174,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         { scheduleId: schedule.id, slot, reason: error.message },
         'scheduled run refused',
       );
-      await this.countFailure(schedule.id, `${error.code}: ${error.message}`);
+      await this.countFailure(schedule.id, error.code, `${error.code}: ${error.message}`);
     }
   }
 
@@ -178,10 +182,8 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private async afterRun(job: GenerationJob): Promise<void> {
     const scheduleId = job.scheduleId as string;
     if (job.status === 'failed') {
-      await this.countFailure(
-        scheduleId,
-        `${job.error?.code ?? 'failed'}: ${job.error?.message ?? ''}`,
-      );
+      const code = job.error?.code ?? 'failed';
+      await this.countFailure(scheduleId, code, `${code}: ${job.error?.message ?? ''}`);
       return;
     }
     const schedule = await this.schedules.findById(scheduleId);
@@ -193,7 +195,8 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async countFailure(scheduleId: string, reason: string): Promise<void> {
+  /** `reason` goes to the schedule, for its owner; the log says the code only. */
+  private async countFailure(scheduleId: string, code: string, reason: string): Promise<void> {
     const limit = this.config.schedules.maxConsecutiveFailures;
     const schedule = await this.schedules.recordFailure(scheduleId, new Date().toISOString());
     if (!schedule || !schedule.enabled || schedule.consecutiveFailures < limit) return;
@@ -203,8 +206,12 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       pausedReason: `Paused after ${schedule.consecutiveFailures} failed runs in a row (last: ${reason}). Set enabled to true to resume.`,
       updatedAt: new Date().toISOString(),
     });
-    if (paused) this.sync(paused);
-    this.logger.warn({ scheduleId }, 'schedule paused after repeated failures');
+    if (!paused) return;
+    this.sync(paused);
+    this.logger.warn(
+      { scheduleId, failures: schedule.consecutiveFailures, code },
+      'schedule paused after repeated failures',
+    );
   }
 
   /** AUTO_GENERATE_CRON: a schedule owned by a system user that fills the public gallery. */

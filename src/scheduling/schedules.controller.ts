@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ApiAuth, ApiProblems } from '../common/api-docs.js';
@@ -7,6 +14,8 @@ import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { GenerationDto } from '../generations/dto/generation.dto.js';
 import {
   CreateScheduleDto,
+  FireTimesDto,
+  FireTimesQueryDto,
   ScheduleDto,
   ScheduleListDto,
   ScheduleListQueryDto,
@@ -27,6 +36,25 @@ export class SchedulesController {
    */
   @Post()
   @ApiOperation({ summary: 'Create a schedule', operationId: 'createSchedule' })
+  @ApiBody({
+    type: CreateScheduleDto,
+    examples: {
+      weekdays: {
+        summary: 'Weekdays at 09:00 in Paris, a random prompt on a theme',
+        value: {
+          name: 'Weekday mornings',
+          cron: '0 9 * * 1-5',
+          timezone: 'Europe/Paris',
+          theme: 'lighthouse',
+        },
+      },
+      hourlyPaused: {
+        summary: 'Every hour, two private images, created paused',
+        value: { name: 'Hourly', cron: '0 * * * *', n: 2, visibility: 'private', enabled: false },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: ScheduleDto, description: 'Created, with its next five fire times' })
   @ApiProblems(400, 409)
   create(@CurrentUser() user: AuthUser, @Body() body: CreateScheduleDto): Promise<ScheduleDto> {
     return this.schedules.create(user, body);
@@ -43,6 +71,18 @@ export class SchedulesController {
     return this.schedules.list(user, query);
   }
 
+  /**
+   * The next fire times of a cron expression in a time zone, checked as a save would check it
+   * (valid expression and zone, minimum interval): try an expression before saving it.
+   */
+  @Get('fire-times')
+  @ApiOperation({ summary: 'Preview fire times', operationId: 'previewScheduleFireTimes' })
+  @ApiProblems(400)
+  fireTimes(@Query() query: FireTimesQueryDto): FireTimesDto {
+    return this.schedules.fireTimes(query);
+  }
+
+  /** One schedule, with its next five fire times (none while paused). */
   @Get(':id')
   @ApiOperation({ summary: 'Get a schedule', operationId: 'getSchedule' })
   @ApiProblems(400, 404)
@@ -50,9 +90,20 @@ export class SchedulesController {
     return this.schedules.get(user, id);
   }
 
-  /** Changes any field; `enabled: false` pauses, `enabled: true` resumes (and clears a failure pause). */
+  /**
+   * Changes the fields sent and only those; `enabled: false` pauses, `enabled: true` resumes (and
+   * clears a pause after failures).
+   */
   @Patch(':id')
   @ApiOperation({ summary: 'Update a schedule', operationId: 'updateSchedule' })
+  @ApiBody({
+    type: UpdateScheduleDto,
+    examples: {
+      pause: { summary: 'Pause it', value: { enabled: false } },
+      rename: { summary: 'Rename it (nothing else changes)', value: { name: 'Morning light' } },
+      retime: { summary: 'Weekdays at 09:30 instead', value: { cron: '30 9 * * 1-5' } },
+    },
+  })
   @ApiProblems(400, 404)
   update(
     @CurrentUser() user: AuthUser,
@@ -62,11 +113,11 @@ export class SchedulesController {
     return this.schedules.update(user, id, body);
   }
 
-  /** Deletes the schedule; its past runs and images stay. */
+  /** Deletes the schedule; its past runs and images stay (`GET /schedules/{id}/runs` still lists them). */
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a schedule', operationId: 'deleteSchedule' })
-  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNoContentResponse({ description: 'Deleted; no body' })
   @ApiProblems(400, 404)
   delete(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<void> {
     return this.schedules.delete(user, id);
@@ -76,7 +127,7 @@ export class SchedulesController {
   @Post(':id/run')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run a schedule now', operationId: 'runSchedule' })
-  @ApiAcceptedResponse({ type: GenerationDto })
+  @ApiAcceptedResponse({ type: GenerationDto, description: 'The queued generation of the run' })
   @ApiProblems(400, 404, 429)
   run(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<GenerationDto> {
     return this.schedules.runNow(user, id);

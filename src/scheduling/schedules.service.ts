@@ -6,13 +6,15 @@ import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
 import { GenerationDto } from '../generations/dto/generation.dto.js';
 import { GenerationsService, type GenerationInput } from '../generations/generations.service.js';
-import { JobsRepository } from '../storage/records/jobs.repository.js';
+import { JobsRepository, type JobFilter } from '../storage/records/jobs.repository.js';
 import type { Schedule } from '../storage/records/records.js';
 import { SchedulesRepository } from '../storage/records/schedules.repository.js';
 import { assertMinInterval, nextFireTimes, parseCron } from './cron-schedule.js';
 import {
   ScheduleDto,
   type CreateScheduleDto,
+  type FireTimesDto,
+  type FireTimesQueryDto,
   type ScheduleListDto,
   type ScheduleListQueryDto,
   type ScheduleRunListDto,
@@ -120,11 +122,25 @@ export class SchedulesService {
     return GenerationDto.from(job);
   }
 
+  /**
+   * The schedule's runs, newest first. Runs outlive their schedule (its jobs and images are kept),
+   * so once it is deleted they are found by the jobs themselves, which name their schedule and
+   * owner: its owner (or an admin) still lists them; anyone else, and an id that never ran, get
+   * 404.
+   */
   async runs(user: AuthUser, id: string, query: ScheduleListQueryDto): Promise<ScheduleRunListDto> {
-    await this.owned(user, id);
     const limit = query.limit ?? 20;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.jobs.list({ scheduleId: id }, { limit: limit + 1, after });
+    const schedule = await this.schedules.findById(id);
+    if (schedule && !mayManage(user, schedule)) throw new NotFoundError('No such schedule');
+    const filter: JobFilter =
+      schedule || user.role === 'admin' ? { scheduleId: id } : { scheduleId: id, ownerId: user.id };
+    const rows = await this.jobs.list(filter, { limit: limit + 1, after });
+    if (!schedule && rows.length === 0) {
+      // Past the last page, or no runs at all: only the latter is a missing schedule.
+      const any = after ? await this.jobs.list(filter, { limit: 1 }) : rows;
+      if (any.length === 0) throw new NotFoundError('No such schedule');
+    }
     return toPage(rows, limit, (job) => ({
       slot: job.slot ?? job.createdAt,
       jobId: job.id,
@@ -136,6 +152,16 @@ export class SchedulesService {
     }));
   }
 
+  /**
+   * `GET /schedules/fire-times`: what a schedule with this cron and time zone would do, checked as
+   * a save would check it (valid expression and zone, minimum interval), without saving anything.
+   */
+  fireTimes(query: FireTimesQueryDto): FireTimesDto {
+    const { cron, timezone = 'UTC' } = query;
+    this.checkTiming(cron, timezone);
+    return { cron, timezone, fireTimes: nextFireTimes(cron, timezone, new Date(), 5) };
+  }
+
   private checkTiming(cron: string, timezone: string): void {
     parseCron(cron, timezone);
     assertMinInterval(cron, timezone, this.config.schedules.minIntervalSeconds);
@@ -144,9 +170,7 @@ export class SchedulesService {
   /** The owner's (or an admin's) schedule; anyone else gets 404, as for a missing one. */
   private async owned(user: AuthUser, id: string): Promise<Schedule> {
     const schedule = await this.schedules.findById(id);
-    if (!schedule || (schedule.ownerId !== user.id && user.role !== 'admin')) {
-      throw new NotFoundError('No such schedule');
-    }
+    if (!schedule || !mayManage(user, schedule)) throw new NotFoundError('No such schedule');
     return schedule;
   }
 
@@ -156,6 +180,10 @@ export class SchedulesService {
       : [];
     return ScheduleDto.from(schedule, upcoming);
   }
+}
+
+function mayManage(user: AuthUser, schedule: Schedule): boolean {
+  return schedule.ownerId === user.id || user.role === 'admin';
 }
 
 /**

@@ -306,7 +306,7 @@ export function describeRecordStoreContract(
               revisedPrompt: 'a quoted prompt, revised',
             },
             attempts: 2,
-            error: { code: 'provider-rate-limited', message: 'Slow down: 429', retryable: true },
+            error: { code: 'rate_limited', message: 'Slow down: 429', retryable: true },
             imageIds: [newId(), newId()],
             idempotencyKey: 'key-1',
             requestHash: 'f'.repeat(64),
@@ -594,7 +594,7 @@ export function describeRecordStoreContract(
               prompt: 'a calm sea',
               revisedPrompt: 'a calm sea at dawn',
             },
-            error: { code: 'provider-failed', message: 'upstream 503', retryable: true },
+            error: { code: 'provider_error', message: 'upstream 503', retryable: true },
             imageIds: [newId(), newId()],
             finishedAt: at(20),
             runAfter: at(30),
@@ -626,7 +626,7 @@ export function describeRecordStoreContract(
         it('leaves fields the patch does not name as they were', async () => {
           const job = makeJob({
             createdAt: at(1),
-            error: { code: 'e', message: 'm', retryable: false },
+            error: { code: 'provider_error', message: 'm', retryable: false },
             imageIds: [newId()],
           });
           await jobs.create(job);
@@ -698,6 +698,43 @@ export function describeRecordStoreContract(
             attempts: 2,
           });
           await expect(jobs.requeueStale(at(30), at(80))).resolves.toBe(0);
+        });
+      });
+
+      describe('removeImageId', () => {
+        it('takes one image id out of a job, whatever its status, and leaves the rest', async () => {
+          const [a, b, c] = [newId(), newId(), newId()];
+          const job = await createIn(makeJob({ createdAt: at(1) }), 'succeeded');
+          const done = await jobs.transition(job.id, 'succeeded', { imageIds: [a, b, c] }, at(2));
+          const other = await createIn(makeJob({ createdAt: at(3), imageIds: [b] }), 'failed');
+
+          await expect(jobs.removeImageId(job.id, b, at(5))).resolves.toEqual({
+            ...done,
+            imageIds: [a, c],
+            updatedAt: at(5),
+          });
+          await expect(jobs.findById(job.id)).resolves.toMatchObject({
+            status: 'succeeded',
+            imageIds: [a, c],
+          });
+          await expect(jobs.findById(other.id)).resolves.toEqual(other);
+        });
+
+        it('changes nothing when the id is not there, and returns null for a missing job', async () => {
+          const job = await createIn(makeJob({ createdAt: at(1), imageIds: [newId()] }), 'running');
+
+          await expect(jobs.removeImageId(job.id, newId(), at(5))).resolves.toEqual(job);
+          await expect(jobs.findById(job.id)).resolves.toEqual(job);
+          await expect(jobs.removeImageId(newId(), newId(), at(5))).resolves.toBeNull();
+        });
+
+        it('loses no removal when several run at once', async () => {
+          const ids = [newId(), newId(), newId(), newId()];
+          const job = await createIn(makeJob({ createdAt: at(1), imageIds: ids }), 'succeeded');
+
+          await Promise.all(ids.slice(0, 3).map((id) => jobs.removeImageId(job.id, id, at(5))));
+
+          await expect(jobs.findById(job.id)).resolves.toMatchObject({ imageIds: [ids[3]] });
         });
       });
     });
@@ -1191,6 +1228,28 @@ export function describeRecordStoreContract(
           { limit: 1, after: { createdAt: runs[0].createdAt, id: runs[0].id } },
         );
         expect(page.map((j) => j.slot)).toEqual([slots[1]]);
+      });
+
+      it('lists one owner’s runs of a schedule when asked by both', async () => {
+        const scheduleId = newId();
+        const owner = newId();
+        const mine = [1, 2, 3].map((i) =>
+          makeJob({ ownerId: owner, scheduleId, slot: at(60 * i), createdAt: at(60 * i) }),
+        );
+        const theirs = makeJob({ scheduleId, slot: at(240), createdAt: at(240) });
+        const elsewhere = makeJob({ ownerId: owner, scheduleId: newId(), slot: at(60) });
+        for (const job of [...mine, theirs, elsewhere]) await jobs.create(job);
+
+        const runs = await jobs.list({ ownerId: owner, scheduleId }, { limit: 10 });
+        expect(idsOf(runs)).toEqual(expectedOrder(mine));
+        const pages = await collectPages(
+          (page) => jobs.list({ ownerId: owner, scheduleId }, page),
+          2,
+        );
+        expect(idsOf(pages.flat())).toEqual(expectedOrder(mine));
+        await expect(jobs.list({ ownerId: newId(), scheduleId }, { limit: 10 })).resolves.toEqual(
+          [],
+        );
       });
 
       it('keeps providerRef on the job', async () => {

@@ -72,13 +72,16 @@ describe('e2e: the OpenAPI spec', () => {
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
         const op = item[method] as unknown as
-          { security?: unknown[]; operationId: string } | undefined;
+          { security?: Record<string, unknown>[]; operationId: string } | undefined;
         if (!op) continue;
         const path = template.replace(/\{[^}]+\}/g, sample);
         const res = await t.http[method](path).send(
           method === 'get' || method === 'delete' ? undefined : {},
         );
-        const secured = (op.security?.length ?? 0) > 0;
+        // Required auth: at least one requirement, and no empty (anonymous) alternative.
+        const requirements = op.security ?? [];
+        const secured =
+          requirements.length > 0 && requirements.every((r) => Object.keys(r).length > 0);
         expect({ op: op.operationId, unauthorized: res.status === 401 }).toEqual({
           op: op.operationId,
           unauthorized: secured,

@@ -1,11 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { User } from '../../storage/records/records.js';
+import { INTEGER, ROLE } from '../../common/api-enums.js';
+import type { Role, User } from '../../storage/records/records.js';
 
 export class UserDto {
   id: string;
   email: string;
-  @ApiProperty({ enum: ['user', 'admin'] })
-  role: 'user' | 'admin';
+  /** Admins see and manage every image and schedule. */
+  @ApiProperty(ROLE)
+  role: Role;
   /** ISO-8601 UTC. */
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
@@ -21,6 +23,7 @@ export class SessionDto {
   @ApiProperty({ enum: ['Bearer'] })
   tokenType: 'Bearer';
   /** Seconds until the token expires. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   expiresIn: number;
   user: UserDto;
 }

@@ -1,25 +1,30 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
+  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
+import { INTEGER, VISIBILITY } from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
-import { TAG_PATTERN } from '../../generations/dto/create-generation.dto.js';
+import { AreTags, IsTag } from '../../common/tags.js';
 import { PromptLineageDto } from '../../generations/dto/generation.dto.js';
-import type { ImageRecord } from '../../storage/records/records.js';
+import { VISIBILITIES, type ImageRecord, type Visibility } from '../../storage/records/records.js';
 
 export class ImageDto {
   id: string;
-  @ApiProperty({ enum: ['public', 'private'] })
-  visibility: 'public' | 'private';
+  /** `public` images are in the gallery; `private` ones only their owner sees. */
+  @ApiProperty(VISIBILITY)
+  visibility: Visibility;
   /** The prompt the provider drew. */
   prompt: string;
   /** theme → strategy's prompt → provider's revised prompt. */
@@ -28,11 +33,19 @@ export class ImageDto {
   negativePrompt: string | null;
   provider: string;
   model: string;
+  /** Pixels. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   width: number;
+  /** Pixels. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   height: number;
-  @ApiProperty({ type: Number, nullable: true })
+  /** The seed it was drawn with, where the provider takes seeds. */
+  @ApiProperty({ ...INTEGER, nullable: true })
   seed: number | null;
+  /** Media type of the content, `image/png`. */
   contentType: string;
+  /** Size of the content in bytes. */
+  @ApiProperty({ ...INTEGER, minimum: 0 })
   byteSize: number;
   /** Hex SHA-256 of the content; also its ETag. */
   sha256: string;
@@ -43,12 +56,15 @@ export class ImageDto {
   scheduleId: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
-  /** Where to fetch the image (PNG). */
+  /**
+   * Where to fetch the image (PNG). For a private image (shown only to its owner) the URL is signed
+   * and works without a token, for an hour or more: usable as an `<img src>`.
+   */
   contentUrl: string;
-  /** Where to fetch the 256 px WebP thumbnail. */
+  /** Where to fetch the 256 px WebP thumbnail; signed like `contentUrl`. */
   thumbnailUrl: string;
 
-  static from(image: ImageRecord): ImageDto {
+  static from(image: ImageRecord, urls: { contentUrl: string; thumbnailUrl: string }): ImageDto {
     return {
       id: image.id,
       visibility: image.visibility,
@@ -67,8 +83,8 @@ export class ImageDto {
       jobId: image.jobId,
       scheduleId: image.scheduleId,
       createdAt: image.createdAt,
-      contentUrl: `/api/v1/images/${image.id}/content`,
-      thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
+      contentUrl: urls.contentUrl,
+      thumbnailUrl: urls.thumbnailUrl,
     };
   }
 }
@@ -100,7 +116,7 @@ export class ImageQueryDto extends PageQueryDto {
 
   @IsOptional()
   @IsString()
-  @Matches(TAG_PATTERN, { message: 'tag must be 1-40 letters, digits, spaces, _ or -' })
+  @IsTag()
   tag?: string;
 
   /** Made at or after this time (ISO-8601). */
@@ -115,26 +131,43 @@ export class ImageQueryDto extends PageQueryDto {
 }
 
 export class MyImageQueryDto extends ImageQueryDto {
-  @ApiProperty({ enum: ['public', 'private'], required: false })
+  /** Only public or only private images. */
+  @ApiPropertyOptional(VISIBILITY)
   @IsOptional()
-  @IsIn(['public', 'private'])
-  visibility?: 'public' | 'private';
+  @IsIn(VISIBILITIES)
+  visibility?: Visibility;
 }
 
+/** The fields to change; fields left out keep their values. */
 export class UpdateImageDto {
-  @ApiProperty({ enum: ['public', 'private'], required: false })
+  /** `private` hides the image from the gallery and from everyone but you. */
+  @ApiPropertyOptional(VISIBILITY)
   @IsOptional()
-  @IsIn(['public', 'private'])
-  visibility?: 'public' | 'private';
+  @IsIn(VISIBILITIES)
+  visibility?: Visibility;
 
   /** Replaces the image's tags. */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(TAG_PATTERN, {
-    each: true,
-    message: 'each tag must be 1-40 letters, digits, spaces, _ or -',
-  })
+  @AreTags()
   tags?: string[];
+}
+
+/** The query of a signed content URL (`contentUrl` / `thumbnailUrl` of a private image). */
+export class ContentQueryDto {
+  /** Unix time (seconds) the signed URL expires at. */
+  @ApiPropertyOptional({ ...INTEGER, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  expires?: number;
+
+  /** The URL's signature; with `expires`, it grants access without a token. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'signature must be the one of a signed content URL' })
+  signature?: string;
 }

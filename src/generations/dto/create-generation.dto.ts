@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,18 +12,19 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { PROMPT_STRATEGY_NAMES } from '../../prompts/prompt-strategy.js';
+import { AreTags } from '../../common/tags.js';
+import { INTEGER, PROMPT_STRATEGY, VISIBILITY } from '../../common/api-enums.js';
+import { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../../prompts/prompt-strategy.js';
 import { MAX_SEED } from '../../prompts/seeded-random.js';
-
-export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u;
+import { VISIBILITIES, type Visibility } from '../../storage/records/records.js';
 
 /** Every field is optional: an empty body draws a random prompt with the default provider. */
 export class CreateGenerationDto {
   /** How to make the prompt; `literal` when `prompt` is given, else the configured default. */
-  @ApiProperty({ enum: PROMPT_STRATEGY_NAMES, required: false })
+  @ApiPropertyOptional(PROMPT_STRATEGY)
   @IsOptional()
   @IsIn(PROMPT_STRATEGY_NAMES)
-  strategy?: string;
+  strategy?: PromptStrategyName;
 
   /** What the prompt should be about (`random`: replaces the subject). */
   @IsOptional()
@@ -66,7 +67,8 @@ export class CreateGenerationDto {
   @Matches(/^\d{2,4}x\d{2,4}$/, { message: 'size must look like 1024x1024' })
   size?: string;
 
-  /** Number of images, up to the model's limit. */
+  /** Number of images, up to the model's limit (`maxN` in `GET /providers`); 1 when omitted. */
+  @ApiPropertyOptional(INTEGER)
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -74,6 +76,7 @@ export class CreateGenerationDto {
   n?: number;
 
   /** Seed of the first image (image i uses seed + i); random when omitted. */
+  @ApiPropertyOptional(INTEGER)
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -94,20 +97,17 @@ export class CreateGenerationDto {
   @MaxLength(50)
   style?: string;
 
-  /** New images are public unless you say private. */
-  @ApiProperty({ enum: ['public', 'private'], required: false, default: 'public' })
+  /** `public` (in the gallery) when omitted, or `private` (yours only). */
+  @ApiPropertyOptional(VISIBILITY)
   @IsOptional()
-  @IsIn(['public', 'private'])
-  visibility?: 'public' | 'private';
+  @IsIn(VISIBILITIES)
+  visibility?: Visibility;
 
   /** Tags for the images: letters, digits, space, `_` and `-`, up to 40 characters each. */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(TAG_PATTERN, {
-    each: true,
-    message: 'each tag must be 1-40 letters, digits, spaces, _ or -',
-  })
+  @AreTags()
   tags?: string[];
 }

@@ -1,13 +1,26 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import {
+  INTEGER,
+  JOB_ERROR_CODE,
+  JOB_STATUS,
+  PROMPT_STRATEGY,
+  VISIBILITY,
+} from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
-import type { GenerationJob, JobStatus } from '../../storage/records/records.js';
-
-export const JOB_STATUSES: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+import type { PromptStrategyName } from '../../prompts/prompt-strategy.js';
+import {
+  JOB_STATUSES,
+  type GenerationJob,
+  type JobErrorCode,
+  type JobStatus,
+  type Visibility,
+} from '../../storage/records/records.js';
 
 export class PromptLineageDto {
   /** Strategy that made the prompt. */
-  strategy: string;
+  @ApiProperty(PROMPT_STRATEGY)
+  strategy: PromptStrategyName;
   @ApiProperty({ type: String, nullable: true })
   theme: string | null;
   /** The prompt the strategy made; null until the job has run that far. */
@@ -18,8 +31,11 @@ export class PromptLineageDto {
   revisedPrompt: string | null;
 }
 
+/** The request as the job runs it: every default filled in. */
 export class GenerationRequestDto {
-  strategy: string;
+  /** How the prompt is made. */
+  @ApiProperty(PROMPT_STRATEGY)
+  strategy: PromptStrategyName;
   @ApiProperty({ type: String, nullable: true })
   theme: string | null;
   @ApiProperty({ type: String, nullable: true })
@@ -28,11 +44,17 @@ export class GenerationRequestDto {
   negativePrompt: string | null;
   provider: string;
   model: string;
+  /** `WIDTHxHEIGHT`. */
   size: string;
+  /** Number of images. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   n: number;
+  /** Seed of the first image (image i uses seed + i). */
+  @ApiProperty({ ...INTEGER, minimum: 0 })
   seed: number;
-  @ApiProperty({ enum: ['public', 'private'] })
-  visibility: 'public' | 'private';
+  /** The visibility its images get. */
+  @ApiProperty(VISIBILITY)
+  visibility: Visibility;
   tags: string[];
   @ApiProperty({ type: String, nullable: true })
   quality: string | null;
@@ -41,8 +63,15 @@ export class GenerationRequestDto {
 }
 
 export class JobErrorDto {
-  /** Machine-readable: `provider_error`, `provider_timeout`, `rate_limited`, `invalid_image`, `storage_error`, `internal_error`... */
-  code: string;
+  /**
+   * Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
+   * `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
+   * `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
+   * output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+   */
+  @ApiProperty(JOB_ERROR_CODE)
+  code: JobErrorCode;
+  /** What went wrong, for a person. */
   message: string;
   /** Whether the failure was transient (it was retried until attempts ran out). */
   retryable: boolean;
@@ -50,11 +79,13 @@ export class JobErrorDto {
 
 export class GenerationDto {
   id: string;
-  @ApiProperty({ enum: JOB_STATUSES })
+  /** `queued` → `running` → `succeeded`, `failed` or `canceled`. */
+  @ApiProperty(JOB_STATUS)
   status: JobStatus;
   request: GenerationRequestDto;
   lineage: PromptLineageDto;
   /** Attempts started so far. */
+  @ApiProperty({ ...INTEGER, minimum: 0 })
   attempts: number;
   /** Why the job failed, or why its last attempt failed (present only then). */
   error?: JobErrorDto;
@@ -101,7 +132,8 @@ export class GenerationListDto {
 }
 
 export class GenerationListQueryDto extends PageQueryDto {
-  @ApiProperty({ enum: JOB_STATUSES, required: false })
+  /** Only jobs in this state. */
+  @ApiPropertyOptional(JOB_STATUS)
   @IsOptional()
   @IsIn(JOB_STATUSES)
   status?: JobStatus;

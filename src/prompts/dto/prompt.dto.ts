@@ -1,14 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PROMPT_STRATEGY_NAMES } from '../prompt-strategy.js';
+import { INTEGER, PROMPT_STRATEGY } from '../../common/api-enums.js';
+import { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../prompt-strategy.js';
 import { MAX_SEED } from '../seeded-random.js';
 
 export class CreatePromptDto {
   /** How to make the prompt; defaults to `literal` when `prompt` is given, else the configured default. */
-  @ApiProperty({ enum: PROMPT_STRATEGY_NAMES, required: false })
+  @ApiPropertyOptional(PROMPT_STRATEGY)
   @IsOptional()
   @IsIn(PROMPT_STRATEGY_NAMES)
-  strategy?: string;
+  strategy?: PromptStrategyName;
 
   /** What the prompt should be about (`random`: replaces the subject). */
   @IsOptional()
@@ -25,6 +26,7 @@ export class CreatePromptDto {
   prompt?: string;
 
   /** Same seed, same prompt; random when omitted. */
+  @ApiPropertyOptional(INTEGER)
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -33,10 +35,14 @@ export class CreatePromptDto {
 }
 
 export class PromptDto {
-  strategy: string;
+  /** The strategy that made it. */
+  @ApiProperty(PROMPT_STRATEGY)
+  strategy: PromptStrategyName;
   @ApiProperty({ type: String, nullable: true })
   theme: string | null;
   prompt: string;
+  /** The seed it was made with: the same seed gives the same prompt. */
+  @ApiProperty({ ...INTEGER, minimum: 0 })
   seed: number;
   /** The dataset picks the prompt was made of (`random`), by dataset name. */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })

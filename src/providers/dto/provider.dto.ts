@@ -1,3 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { INTEGER } from '../../common/api-enums.js';
+
 export class ProviderModelDto {
   id: string;
   description: string;
@@ -5,6 +8,7 @@ export class ProviderModelDto {
   sizes: string[];
   defaultSize: string;
   /** Most images one generation may ask for. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   maxN: number;
   supportsSeed: boolean;
   supportsNegativePrompt: boolean;
@@ -16,8 +20,10 @@ export class ProviderModelDto {
 
 export class ProviderLimitsDto {
   /** Calls one replica makes at once. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   concurrency: number;
   /** Images one replica asks for per minute; a burst queues instead of failing. */
+  @ApiProperty({ ...INTEGER, minimum: 1 })
   imagesPerMinute: number;
 }
 

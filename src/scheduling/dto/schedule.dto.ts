@@ -3,7 +3,8 @@ import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-val
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
 import { GenerationRequestDto, JobErrorDto } from '../../generations/dto/generation.dto.js';
-import type { Schedule } from '../../storage/records/records.js';
+import { INTEGER, JOB_STATUS } from '../../common/api-enums.js';
+import type { JobStatus, Schedule } from '../../storage/records/records.js';
 
 /** What to generate on each fire is a generation request without a seed (each run draws its own). */
 export class CreateScheduleDto extends OmitType(CreateGenerationDto, ['seed'] as const) {
@@ -22,16 +23,19 @@ export class CreateScheduleDto extends OmitType(CreateGenerationDto, ['seed'] as
   @MaxLength(120)
   cron: string;
 
-  /** IANA time zone the expression is read in. */
+  // No initialisers here: UpdateScheduleDto derives from this class, and a PATCH must change only
+  // the fields it sends. The service fills the defaults on create.
+
+  /** IANA time zone the expression is read in; `UTC` when omitted. */
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  timezone?: string = 'UTC';
+  timezone?: string;
 
-  /** Start paused with `false`. */
+  /** Whether it fires; `true` when omitted. Create it paused with `false`. */
   @IsOptional()
   @IsBoolean()
-  enabled?: boolean = true;
+  enabled?: boolean;
 }
 
 /** Any field of a schedule; `enabled: true` also clears a pause after failures. */
@@ -53,6 +57,7 @@ export class ScheduleDto {
   @ApiProperty({ type: String, nullable: true })
   pausedReason: string | null;
   /** Failed runs in a row. */
+  @ApiProperty({ ...INTEGER, minimum: 0 })
   consecutiveFailures: number;
   /** Slot (fire time) of the latest run. */
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -101,8 +106,9 @@ export class ScheduleRunDto {
   slot: string;
   /** The generation job of the run. */
   jobId: string;
-  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] })
-  status: string;
+  /** The state of the run's generation. */
+  @ApiProperty(JOB_STATUS)
+  status: JobStatus;
   imageIds: string[];
   /** Why the run failed, when it did. */
   error?: JobErrorDto;
@@ -119,3 +125,27 @@ export class ScheduleRunListDto {
 }
 
 export class ScheduleListQueryDto extends PageQueryDto {}
+
+/** A cron expression to try before saving a schedule. */
+export class FireTimesQueryDto {
+  /** Cron expression, as in a schedule: 5 fields, or 6 with seconds first. */
+  @IsString()
+  @MinLength(9)
+  @MaxLength(120)
+  cron: string;
+
+  /** IANA time zone the expression is read in; `UTC` when omitted. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+}
+
+/** When a cron expression would fire. */
+export class FireTimesDto {
+  cron: string;
+  timezone: string;
+  /** The next five fire times (fewer for an expression that fires rarely), UTC. */
+  @ApiProperty({ type: [String], format: 'date-time' })
+  fireTimes: string[];
+}

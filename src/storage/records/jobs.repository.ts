@@ -50,6 +50,16 @@ export abstract class JobsRepository {
     now: string,
     workerId?: string,
   ): Promise<GenerationJob | null>;
+  /**
+   * Takes `imageId` out of the job's `imageIds` (an image was deleted), whatever the job's
+   * status, atomically: concurrent removals from one job all hold. Returns the job (unchanged
+   * when the id was not there), or null when there is no such job.
+   */
+  abstract removeImageId(
+    jobId: string,
+    imageId: string,
+    now: string,
+  ): Promise<GenerationJob | null>;
   /** Re-queues running jobs whose heartbeat is older than `staleBefore`; returns how many. */
   abstract requeueStale(staleBefore: string, now: string): Promise<number>;
 }

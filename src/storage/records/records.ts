@@ -3,9 +3,15 @@
  * milliseconds (`2026-11-22T10:00:00.000Z`), so they sort as text in every backend.
  */
 
-export type Role = 'user' | 'admin';
-export type Visibility = 'public' | 'private';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const VISIBILITIES = ['public', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+/** How a prompt is made: curated datasets at random, the user's own text, or an LLM. */
+export const PROMPT_STRATEGY_NAMES = ['random', 'literal', 'llm'] as const;
+export type PromptStrategyName = (typeof PROMPT_STRATEGY_NAMES)[number];
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
 
 export interface User {
@@ -19,7 +25,7 @@ export interface User {
 
 /** How a prompt came to be: theme → strategy's prompt → the provider's revision of it. */
 export interface PromptLineage {
-  readonly strategy: string;
+  readonly strategy: PromptStrategyName;
   readonly theme: string | null;
   readonly prompt: string | null;
   readonly revisedPrompt: string | null;
@@ -27,7 +33,7 @@ export interface PromptLineage {
 
 /** A generation request after validation and defaults: what the worker will run. */
 export interface GenerationRequest {
-  readonly strategy: string;
+  readonly strategy: PromptStrategyName;
   readonly theme: string | null;
   /** The user's own text (`literal` strategy). */
   readonly prompt: string | null;
@@ -46,8 +52,30 @@ export interface GenerationRequest {
   readonly style: string | null;
 }
 
+/** Why a job (or its last attempt) failed; each is documented in the API's `JobErrorCode`. */
+export const JOB_ERROR_CODES = [
+  'rate_limited',
+  'timeout',
+  'provider_error',
+  'provider_auth',
+  'provider_billing',
+  'provider_rejected',
+  'content_policy',
+  'prediction_failed',
+  'prediction_canceled',
+  'download_refused',
+  'download_failed',
+  'download_timeout',
+  'download_too_large',
+  'invalid_image',
+  'invalid_request',
+  'storage_error',
+  'internal_error',
+] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
 export interface JobError {
-  readonly code: string;
+  readonly code: JobErrorCode;
   readonly message: string;
   readonly retryable: boolean;
 }
@@ -109,7 +137,7 @@ export interface ImageRecord {
 
 /** What a schedule generates on each fire (the generation request, minus the seed). */
 export interface ScheduleTemplate {
-  readonly strategy: string;
+  readonly strategy: PromptStrategyName;
   readonly theme: string | null;
   readonly prompt: string | null;
   readonly negativePrompt: string | null;

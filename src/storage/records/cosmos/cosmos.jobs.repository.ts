@@ -236,6 +236,22 @@ export class CosmosJobsRepository extends JobsRepository {
     }
   }
 
+  /** Read, then replace with If-Match: a 412 means another write got in first, so read again. */
+  async removeImageId(jobId: string, imageId: string, now: string): Promise<GenerationJob | null> {
+    for (;;) {
+      const { resource: doc } = await this.cosmos.jobs.item(jobId, jobId).read<JobDoc>();
+      if (!doc) return null;
+      const job = toJob(doc);
+      if (!job.imageIds.includes(imageId)) return job;
+      const updated = await this.replaceIfMatch(doc, {
+        ...job,
+        imageIds: job.imageIds.filter((id) => id !== imageId),
+        updatedAt: now,
+      });
+      if (updated) return updated;
+    }
+  }
+
   async requeueStale(staleBefore: string, now: string): Promise<number> {
     const stale = await queryAll<JobDoc>(
       this.cosmos.jobs,

@@ -13,7 +13,9 @@ import {
   idempotencyKeyFilter,
   jobListFilter,
   jobPatchUpdate,
+  jobWithImageFilter,
   mayViolate,
+  removeImageIdUpdate,
   requeueUpdate,
   scheduleSlotFilter,
   staleRunningFilter,
@@ -98,6 +100,16 @@ export class MongoJobsRepository extends JobsRepository {
       .lean<JobDoc>()
       .exec();
     return doc ? fromJobDoc(doc) : null;
+  }
+
+  async removeImageId(jobId: string, imageId: string, now: string): Promise<GenerationJob | null> {
+    const doc = await this.mongo.jobs
+      .findOneAndUpdate(jobWithImageFilter(jobId, imageId), removeImageIdUpdate(imageId, now), {
+        returnDocument: 'after',
+      })
+      .lean<JobDoc>()
+      .exec();
+    return doc ? fromJobDoc(doc) : this.findById(jobId);
   }
 
   async requeueStale(staleBefore: string, now: string): Promise<number> {

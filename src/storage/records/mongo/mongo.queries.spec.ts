@@ -53,9 +53,11 @@ import {
   imagePatchUpdate,
   jobListFilter,
   jobPatchUpdate,
+  jobWithImageFilter,
   mayViolate,
   recordFailureUpdate,
   referencedKeysFilter,
+  removeImageIdUpdate,
   requeueUpdate,
   scheduleListFilter,
   schedulePatchUpdate,
@@ -101,7 +103,12 @@ function apply<T extends object>(doc: T, update: UpdateQuery<T>): T {
       next[field] = value;
     }
   }
-  const known = new Set(['$set', '$inc', '$min']);
+  for (const [field, condition] of Object.entries(update.$pull ?? {})) {
+    // The adapter pulls by `{ $eq: value }` only.
+    const { $eq: value } = condition as { $eq: unknown };
+    next[field] = ((next[field] as unknown[] | undefined) ?? []).filter((item) => item !== value);
+  }
+  const known = new Set(['$set', '$inc', '$min', '$pull']);
   const unknown = Object.keys(update).filter((operator) => !known.has(operator));
   if (unknown.length > 0) throw new Error(`apply() does not model ${unknown.join(', ')}`);
   return next as T;
@@ -372,7 +379,7 @@ describe('jobs', () => {
 
   it('sets exactly the patch’s defined fields, nulls included, and updatedAt', () => {
     const job = toJobDoc(
-      makeJob({ error: { code: 'e', message: 'm', retryable: false }, workerId: 'w' }),
+      makeJob({ error: { code: 'provider_error', message: 'm', retryable: false }, workerId: 'w' }),
     );
     const patch = {
       status: 'failed',
@@ -411,6 +418,20 @@ describe('jobs', () => {
       status: 'queued',
       workerId: null,
       heartbeatAt: null,
+      updatedAt: at(60),
+    });
+  });
+
+  it('takes a deleted image’s id out of its job only, keeping the order of the rest', () => {
+    const [a, b, c] = [newId(), newId(), newId()];
+    const job = toJobDoc({ ...makeJob(), status: 'succeeded', imageIds: [a, b, c] });
+    const other = toJobDoc({ ...makeJob(), status: 'succeeded', imageIds: [b] });
+
+    expect(ids(find([job, other], jobWithImageFilter(job._id, b)))).toEqual([job._id]);
+    expect(find([job, other], jobWithImageFilter(job._id, newId()))).toEqual([]);
+    expect(fromJobDoc(apply(job, removeImageIdUpdate(b, at(60))))).toEqual({
+      ...fromJobDoc(job),
+      imageIds: [a, c],
       updatedAt: at(60),
     });
   });
@@ -534,7 +555,7 @@ describe('schemas', () => {
       'full',
       makeJob({
         request: { ...makeJob().request, prompt: 'ünï 🦊', quality: 'high', tags: [] },
-        error: { code: 'x', message: 'y', retryable: true },
+        error: { code: 'timeout', message: 'y', retryable: true },
         imageIds: [newId()],
         idempotencyKey: 'k',
         requestHash: 'f'.repeat(64),

@@ -190,6 +190,18 @@ export function jobPatchUpdate(patch: JobPatch, now: string): UpdateQuery<JobDoc
   return { $set: { ...pick(patch, JOB_PATCH_FIELDS), updatedAt: now } };
 }
 
+/** The job, only while it still lists `imageId`: a removal that finds nothing changes nothing. */
+export const jobWithImageFilter = (jobId: string, imageId: string): QueryFilter<JobDoc> => ({
+  _id: { $eq: jobId },
+  imageIds: { $eq: imageId },
+});
+
+/** `$pull` takes the id out in place, so concurrent removals from one job all hold. */
+export const removeImageIdUpdate = (imageId: string, now: string): UpdateQuery<JobDoc> => ({
+  $pull: { imageIds: { $eq: imageId } },
+  $set: { updatedAt: now },
+});
+
 export const staleRunningFilter = (staleBefore: string): QueryFilter<JobDoc> => ({
   status: 'running',
   heartbeatAt: { $lt: staleBefore },

@@ -95,6 +95,10 @@ export class SqliteJobsRepository extends JobsRepository {
   private readonly activeCount: Statement<[string], { n: number }>;
   private readonly claimStmt: Statement<{ workerId: string; now: string }, JobRow>;
   private readonly requeueStmt: Statement<{ staleBefore: string; now: string }>;
+  private readonly removeImageStmt: Statement<
+    { jobId: string; imageId: string; now: string },
+    JobRow
+  >;
 
   constructor(private readonly sqlite: SqliteDatabase) {
     super();
@@ -123,6 +127,15 @@ export class SqliteJobsRepository extends JobsRepository {
     this.requeueStmt = db.prepare(
       `UPDATE jobs SET status = 'queued', worker_id = NULL, heartbeat_at = NULL, updated_at = @now
         WHERE status = 'running' AND heartbeat_at < @staleBefore`,
+    );
+    this.removeImageStmt = db.prepare(
+      `UPDATE jobs
+          SET image_ids = (SELECT json_group_array(value ORDER BY key)
+                             FROM json_each(jobs.image_ids) WHERE value <> @imageId),
+              updated_at = @now
+        WHERE id = @jobId
+          AND EXISTS (SELECT 1 FROM json_each(jobs.image_ids) WHERE value = @imageId)
+        RETURNING *`,
     );
   }
 
@@ -205,6 +218,12 @@ export class SqliteJobsRepository extends JobsRepository {
       )
       .get(params);
     return row ? toJob(row) : null;
+  }
+
+  async removeImageId(jobId: string, imageId: string, now: string): Promise<GenerationJob | null> {
+    // One statement, so concurrent removals cannot overwrite each other's list.
+    const row = this.removeImageStmt.get({ jobId, imageId, now });
+    return row ? toJob(row) : this.findById(jobId);
   }
 
   async requeueStale(staleBefore: string, now: string): Promise<number> {

@@ -1,0 +1,15 @@
+import { JOB_ERROR_CODES, JOB_STATUSES, ROLES, VISIBILITIES } from '../storage/records/records.js';
+import { PROMPT_STRATEGY_NAMES } from '../prompts/prompt-strategy.js';
+
+/**
+ * The API's enums, each a named schema under `components.schemas`, so generated clients get one
+ * type per enum (not one inline copy per property). Use as `@ApiProperty(VISIBILITY)`.
+ */
+export const VISIBILITY = { enum: [...VISIBILITIES], enumName: 'Visibility' };
+export const JOB_STATUS = { enum: [...JOB_STATUSES], enumName: 'JobStatus' };
+export const JOB_ERROR_CODE = { enum: [...JOB_ERROR_CODES], enumName: 'JobErrorCode' };
+export const ROLE = { enum: [...ROLES], enumName: 'Role' };
+export const PROMPT_STRATEGY = { enum: [...PROMPT_STRATEGY_NAMES], enumName: 'PromptStrategy' };
+
+/** An integer property (the swagger plugin writes every TypeScript `number` as `number`). */
+export const INTEGER = { type: 'integer' } as const;
