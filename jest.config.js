@@ -14,6 +14,7 @@ const tsJest = [
           options: {
             classValidatorShim: true,
             introspectComments: true,
+            controllerKeyOfComment: 'description',
             dtoFileNameSuffix: ['.dto.ts'],
             controllerFileNameSuffix: ['.controller.ts'],
           },
@@ -27,10 +28,14 @@ const tsJest = [
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The SDK workspace is consumed as TypeScript source (its package.json exports src/index.ts).
+    '^@image-forge/sdk$': '<rootDir>/sdk/src/index.ts',
+  },
   transform: { '^.+\\.ts$': tsJest },
   testTimeout: 60_000,
   maxWorkers: 2,
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/sdk/src'],
   testMatch: ['**/*.spec.ts'],
 };

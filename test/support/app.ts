@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +12,11 @@ export interface TestApp {
   readonly app: NestFastifyApplication;
   readonly http: ReturnType<typeof request>;
   readonly dataDir: string;
+  /**
+   * Makes the app listen on 127.0.0.1 (a free port) if it does not yet, and returns its base URL
+   * (`http://127.0.0.1:PORT`), for clients that speak real HTTP (fetch, the SDK).
+   */
+  listen(): Promise<string>;
   /** Closes the app; `keepData` leaves DATA_DIR for a restart on it. */
   close(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -36,6 +42,12 @@ export async function startApp(
     app,
     http: request(app.getHttpServer()),
     dataDir: dir,
+    async listen() {
+      const server = app.getHttpServer();
+      if (!server.listening) await app.listen(0, '127.0.0.1');
+      const { port } = server.address() as AddressInfo;
+      return `http://127.0.0.1:${port}`;
+    },
     async close({ keepData = false } = {}) {
       await app.close();
       if (!keepData) rmSync(dir, { recursive: true, force: true });
