@@ -10,6 +10,7 @@ import { ProvidersModule } from './providers/providers.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { BlobsModule } from './storage/blobs/blobs.module.js';
 import { RecordsModule } from './storage/records/records.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         GalleryModule,
         SchedulingModule,
         HealthModule,
+        WebModule,
       ],
     };
   }
