@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, UnauthorizedError } from '../common/error
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
 import { UniqueViolationError, type User } from '../storage/records/records.js';
-import { UsersRepository } from '../storage/records/users.repository.js';
+import { foldEmail, UsersRepository } from '../storage/records/users.repository.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
 import { SessionDto, UserDto } from './dto/user.dto.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -19,13 +19,14 @@ export class AuthService {
   ) {}
 
   async register({ email, password }: CredentialsDto): Promise<SessionDto> {
-    const normalized = email.toLowerCase();
-    if (await this.users.findByEmail(normalized)) throw emailTaken();
+    // Folded here too: the admin list is matched, and the session shows, the stored address.
+    const address = foldEmail(email);
+    if (await this.users.findByEmail(address)) throw emailTaken();
     const user: User = {
       id: newId(),
-      email: normalized,
+      email: address,
       passwordHash: await this.hasher.hash(password),
-      role: this.config.auth.adminEmails.has(normalized) ? 'admin' : 'user',
+      role: this.config.auth.adminEmails.has(address) ? 'admin' : 'user',
       createdAt: new Date().toISOString(),
     };
     try {
@@ -38,7 +39,7 @@ export class AuthService {
   }
 
   async login({ email, password }: CredentialsDto): Promise<SessionDto> {
-    const user = await this.users.findByEmail(email.toLowerCase());
+    const user = await this.users.findByEmail(email);
     const valid = await this.hasher.verify(password, user?.passwordHash ?? null);
     if (!user || !valid) throw new UnauthorizedError('Wrong e-mail or password');
     return this.session(user);

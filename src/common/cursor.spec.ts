@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { v4 as uuidv4 } from 'uuid';
 
-import { decodeCursor, encodeCursor, toPage, type PageCursor } from './cursor.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  readPage,
+  toPage,
+  type PageCursor,
+  type PageRequest,
+} from './cursor.js';
 import { ValidationError } from './errors.js';
 import { newId } from './ids.js';
 
@@ -70,5 +77,39 @@ describe('toPage', () => {
 
   it('gives an empty page without a cursor for no rows', () => {
     expect(toPage([], 10, name)).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('readPage', () => {
+  const rows = Array.from({ length: 45 }, (_, i) =>
+    row(new Date(Date.UTC(2026, 10, 5, 10, 0, 45 - i)).toISOString()),
+  );
+  /** Rows newest first after the cursor, as every adapter's list answers. */
+  const fetch = async ({ limit, after }: PageRequest) =>
+    rows.filter((r) => !after || r.createdAt < after.createdAt).slice(0, limit);
+  const name = (r: { name: string }): string => r.name;
+
+  it('walks every row once, page by page, with 20 a page unless the client asks otherwise', async () => {
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await readPage({ cursor }, fetch, name);
+      seen.push(...page.items);
+      sizes.push(page.items.length);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(sizes).toEqual([20, 20, 5]);
+    expect(seen).toEqual(rows.map(name));
+    await expect(readPage({ limit: 45 }, fetch, name)).resolves.toMatchObject({
+      nextCursor: null,
+    });
+  });
+
+  it('refuses a cursor this API did not hand out', async () => {
+    await expect(readPage({ cursor: 'bogus' }, fetch, name)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });

@@ -17,6 +17,14 @@ export interface PageRequest {
   readonly after?: PageCursor;
 }
 
+/** What a client asks for: at most `limit` items (20 when unset), after its `cursor`. */
+export interface PageQuery {
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+const DEFAULT_PAGE_SIZE = 20;
+
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function isIsoInstant(value: string): boolean {
@@ -51,4 +59,19 @@ export function toPage<T extends PageCursor, R>(
     items: items.map(map),
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
   };
+}
+
+/**
+ * A client's page, newest first: `fetch` is asked for one row more than the page holds, after the
+ * client's cursor (a cursor this API did not hand out is a `ValidationError`), and each row of the
+ * page is mapped with `map`.
+ */
+export async function readPage<T extends PageCursor, R>(
+  query: PageQuery,
+  fetch: (page: PageRequest) => Promise<T[]>,
+  map: (row: T) => R,
+): Promise<Page<R>> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  return toPage(await fetch({ limit: limit + 1, after }), limit, map);
 }

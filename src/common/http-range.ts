@@ -1,4 +1,8 @@
-import type { ByteRange } from '../storage/blobs/blob-store.js';
+/** Inclusive byte range, as in HTTP: `{ start: 0, end: 0 }` is the first byte. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
 
 /**
  * Parses a `Range` header for a body of `size` bytes (RFC 9110 §14.1.2). Returns the range, or

@@ -2,116 +2,37 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
-import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
-import {
-  EnvironmentVariables,
-  type BLOB_DRIVERS,
-  type CATCH_UP_POLICIES,
-  type DATABASE_DRIVERS,
-  type LogLevel,
-} from './env.schema.js';
+import type {
+  AuthConfig,
+  BlobsConfig,
+  DatabaseConfig,
+  GenerationConfig,
+  PromptsConfig,
+  ProvidersConfig,
+  SchedulesConfig,
+  ServerConfig,
+} from './config-slices.js';
+import { listOf, SETTINGS } from './env.decorators.js';
+import { EnvironmentVariables, type LogLevel } from './env.schema.js';
 
-/** The validated, typed configuration. Injected by class; read nowhere but here from the env. */
+/**
+ * The validated, typed configuration: its slices, and the few settings of the process itself.
+ * Injected by class; read nowhere but here from the env. A service that reads one slice injects
+ * that slice instead (see `config-slices.ts`).
+ */
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
-  readonly server: {
-    readonly port: number;
-    readonly host: string;
-    readonly bodyLimit: number;
-    readonly trustProxy: boolean;
-  };
+  readonly server: ServerConfig;
   readonly logLevel: LogLevel;
   readonly dataDir: string;
-  readonly auth: {
-    readonly jwtSecret: string;
-    readonly issuer: string;
-    readonly audience: string;
-    readonly ttlSeconds: number;
-    readonly adminEmails: ReadonlySet<string>;
-  };
-  readonly database: {
-    readonly driver: (typeof DATABASE_DRIVERS)[number];
-    readonly sqlitePath: string;
-    readonly cosmos?: {
-      readonly endpoint: string;
-      readonly key: string;
-      readonly database: string;
-    };
-    readonly mongoUri?: string;
-  };
-  readonly blobs: {
-    readonly driver: (typeof BLOB_DRIVERS)[number];
-    readonly localDir: string;
-    readonly sweepGraceMs: number;
-    /** Content routes redirect to signed URLs where the store can make them. */
-    readonly signedUrls: boolean;
-    readonly signedUrlTtlSeconds: number;
-    readonly azure?: {
-      readonly connectionString?: string;
-      readonly accountUrl?: string;
-      readonly accountKey?: string;
-      readonly sasToken?: string;
-      readonly container: string;
-    };
-    readonly s3?: {
-      readonly bucket: string;
-      readonly region: string;
-      readonly endpoint?: string;
-      readonly forcePathStyle: boolean;
-      readonly accessKeyId?: string;
-      readonly secretAccessKey?: string;
-    };
-  };
-  readonly providers: {
-    readonly default: string;
-    readonly offlineLatencyMs: number;
-    readonly openai: {
-      readonly apiKey?: string;
-      readonly baseUrl?: string;
-      readonly imageModel: string;
-      readonly promptModel: string;
-      readonly concurrency: number;
-      readonly imagesPerMinute: number;
-      readonly downloadHosts: readonly string[];
-    };
-    readonly replicate: {
-      readonly apiToken?: string;
-      readonly baseUrl?: string;
-      readonly model: string;
-      readonly concurrency: number;
-      readonly imagesPerMinute: number;
-      readonly predictionTimeoutMs: number;
-      readonly downloadHosts: readonly string[];
-    };
-    readonly download: { readonly maxBytes: number; readonly timeoutMs: number };
-  };
-  readonly prompts: { readonly defaultStrategy: string };
-  readonly schedules: {
-    readonly minIntervalSeconds: number;
-    readonly maxPerUser: number;
-    readonly reconcileMs: number;
-    readonly catchUp: (typeof CATCH_UP_POLICIES)[number];
-    readonly maxConsecutiveFailures: number;
-    readonly auto?: {
-      readonly cron: string;
-      readonly timezone: string;
-      readonly strategy: 'random' | 'literal' | 'llm';
-      readonly theme: string | null;
-      readonly provider: string;
-    };
-  };
-  readonly generation: {
-    readonly concurrency: number;
-    readonly maxAttempts: number;
-    readonly retryBaseMs: number;
-    readonly timeoutMs: number;
-    readonly heartbeatMs: number;
-    readonly staleAfterMs: number;
-    readonly pollMs: number;
-    readonly maxActivePerUser: number;
-    readonly maxImagePixels: number;
-  };
+  readonly auth: AuthConfig;
+  readonly database: DatabaseConfig;
+  readonly blobs: BlobsConfig;
+  readonly providers: ProvidersConfig;
+  readonly prompts: PromptsConfig;
+  readonly schedules: SchedulesConfig;
+  readonly generation: GenerationConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -136,23 +57,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((key) => [key, env[key]]),
   );
   const vars = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
-  const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true });
+  // Each variable on its own first; the SETTINGS rules (what a chosen adapter needs) only then.
+  const errors = validateSync(vars, {
+    whitelist: true,
+    forbidUnknownValues: true,
+    strictGroups: true,
+  });
   if (errors.length > 0) {
     const lines = errors.map((error) => describe(error, present[error.property]));
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-
-  const missing = crossFieldProblems(vars);
-  if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
+  // One line per rule, in the order they are written (decorators apply, and run, bottom-up).
+  const problems = validateSync(vars, { groups: [SETTINGS] }).flatMap((error) =>
+    Object.values(error.constraints ?? {})
+      .reverse()
+      .map((reason) => `  ${error.property}: ${reason}`),
+  );
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
 
   const dataDir = resolve(vars.DATA_DIR);
-  const list = (value: string) =>
-    value
-      .split(',')
-      .map((item) => item.trim().toLowerCase())
-      .filter(Boolean);
+  const list = (value: string) => listOf(value).map((item) => item.toLowerCase());
   const inDataDir = (path: string | undefined, fallback: string): string =>
     path ? (isAbsolute(path) ? path : resolve(path)) : join(dataDir, fallback);
 
@@ -261,79 +187,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxImagePixels: vars.MAX_IMAGE_PIXELS,
     },
   });
-}
-
-/**
- * Settings a chosen adapter cannot run without: each missing one is named, with what needs it.
- * (Per-request providers are checked when used; only the defaults must be usable at boot.)
- */
-function crossFieldProblems(vars: EnvironmentVariables): string[] {
-  const missing: string[] = [];
-  const need = (when: boolean, variable: string, reason: string) => {
-    if (when) missing.push(`  ${variable}: required when ${reason}`);
-  };
-  const db = vars.DATABASE_DRIVER;
-  need(db === 'cosmos' && !vars.COSMOS_ENDPOINT, 'COSMOS_ENDPOINT', 'DATABASE_DRIVER=cosmos');
-  need(db === 'cosmos' && !vars.COSMOS_KEY, 'COSMOS_KEY', 'DATABASE_DRIVER=cosmos');
-  need(db === 'mongo' && !vars.MONGODB_URI, 'MONGODB_URI', 'DATABASE_DRIVER=mongo');
-  const blob = vars.BLOB_DRIVER;
-  const azureAuth =
-    vars.AZURE_STORAGE_CONNECTION_STRING ??
-    (vars.AZURE_STORAGE_ACCOUNT_URL &&
-      (vars.AZURE_STORAGE_ACCOUNT_KEY ?? vars.AZURE_STORAGE_SAS_TOKEN));
-  need(
-    blob === 'azure' && !azureAuth,
-    'AZURE_STORAGE_CONNECTION_STRING',
-    'BLOB_DRIVER=azure (or AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY or AZURE_STORAGE_SAS_TOKEN)',
-  );
-  need(blob === 's3' && !vars.S3_BUCKET, 'S3_BUCKET', 'BLOB_DRIVER=s3');
-  need(
-    Boolean(vars.AWS_ACCESS_KEY_ID) !== Boolean(vars.AWS_SECRET_ACCESS_KEY),
-    vars.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID',
-    'the other of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY is set',
-  );
-  need(
-    vars.IMAGE_PROVIDER === 'openai' && !vars.OPENAI_API_KEY,
-    'OPENAI_API_KEY',
-    'IMAGE_PROVIDER=openai',
-  );
-  need(
-    vars.PROMPT_STRATEGY === 'llm' && !vars.OPENAI_API_KEY,
-    'OPENAI_API_KEY',
-    'PROMPT_STRATEGY=llm',
-  );
-  need(
-    vars.IMAGE_PROVIDER === 'replicate' && !vars.REPLICATE_API_TOKEN,
-    'REPLICATE_API_TOKEN',
-    'IMAGE_PROVIDER=replicate',
-  );
-  if (
-    vars.AUTO_GENERATE_CRON !== undefined &&
-    !validateCronExpression(vars.AUTO_GENERATE_CRON).valid
-  ) {
-    missing.push(
-      `  AUTO_GENERATE_CRON: not a valid cron expression (got ${JSON.stringify(vars.AUTO_GENERATE_CRON)})`,
-    );
-  }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: vars.AUTO_GENERATE_TIMEZONE });
-  } catch {
-    missing.push(
-      `  AUTO_GENERATE_TIMEZONE: not an IANA time zone (got ${JSON.stringify(vars.AUTO_GENERATE_TIMEZONE)})`,
-    );
-  }
-  const auto = vars.AUTO_GENERATE_CRON !== undefined;
-  need(
-    auto && vars.AUTO_GENERATE_STRATEGY === 'llm' && !vars.OPENAI_API_KEY,
-    'OPENAI_API_KEY',
-    'AUTO_GENERATE_STRATEGY=llm',
-  );
-  if (auto && vars.AUTO_GENERATE_STRATEGY === 'literal') {
-    missing.push(
-      '  AUTO_GENERATE_STRATEGY: must be random or llm (the built-in schedule has no prompt text)',
-    );
-  }
-  return missing;
 }
 
 /**

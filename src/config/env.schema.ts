@@ -1,16 +1,18 @@
 import 'reflect-metadata';
-import { Transform, Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
 import {
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  MinLength,
-  ValidateBy,
-  isEmail,
-  type ValidationArguments,
-} from 'class-validator';
+  IsCronVar,
+  IsEmailList,
+  IsFlag,
+  IsIntegerVar,
+  IsTimezoneVar,
+  NonEmptyString,
+  OptionalString,
+  OptionalUrl,
+  RequiredWhen,
+  RequiredWith,
+  Satisfies,
+} from './env.decorators.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,76 +22,15 @@ export const IMAGE_PROVIDERS = ['offline', 'openai', 'replicate'] as const;
 export const PROMPT_STRATEGIES = ['random', 'literal', 'llm'] as const;
 export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
 
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? { true: true, '1': true, false: false, '0': false }[value] : value;
-
-/** `target[key]` gets each of `decorators`: one rule per variable, so one message per bad value. */
-const all =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const decorate of decorators) decorate(target, key);
-  };
-
-/**
- * An integer from `min` to `max` (or `min` and up). One check with one message, where `@IsInt`,
- * `@Min` and `@Max` each said their own about the same bad value.
- */
-function IsIntegerVar(min: number, max?: number): PropertyDecorator {
-  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-  return all(
-    Type(() => Number),
-    ValidateBy({
-      name: 'isIntegerVar',
-      validator: {
-        validate: (value: unknown) =>
-          Number.isInteger(value) &&
-          (value as number) >= min &&
-          (max === undefined || (value as number) <= max),
-        defaultMessage: () => `must be an integer ${range}`,
-      },
-    }),
-  );
-}
-
-/** `true`/`1` or `false`/`0`. */
-function IsFlag(): PropertyDecorator {
-  return all(
-    Transform(toBoolean),
-    ValidateBy({
-      name: 'isFlag',
-      validator: {
-        validate: (value: unknown) => typeof value === 'boolean',
-        defaultMessage: () => 'must be true, false, 1 or 0',
-      },
-    }),
-  );
-}
-
-/** Comma-separated e-mail addresses (blanks between commas are ignored), each one checked. */
-const listOf = (value: string): string[] =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-function IsEmailList(): PropertyDecorator {
-  const bad = (value: unknown) =>
-    typeof value === 'string' ? listOf(value).filter((entry) => !isEmail(entry)) : [];
-  return ValidateBy({
-    name: 'isEmailList',
-    validator: {
-      validate: (value: unknown) => bad(value).length === 0,
-      defaultMessage: ({ value }: ValidationArguments) =>
-        `must be e-mail addresses separated by commas; not e-mail addresses: ${bad(value)
-          .map((entry) => JSON.stringify(entry))
-          .join(', ')}`,
-    },
-  });
-}
+type Env = EnvironmentVariables;
+const AWS_PAIR = 'the other of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY is set';
+const autoGenerates = (vars: Env): boolean => vars.AUTO_GENERATE_CRON !== undefined;
 
 /**
  * Every environment variable the service reads, with its default. `.env.example` and the README's
- * configuration table list the same variables; `loadConfig()` validates them once at boot.
+ * configuration table list the same variables; `loadConfig()` validates them once at boot. The
+ * rules that read other variables (`@RequiredWith`, `@RequiredWhen`, `@Satisfies`) sit beside the
+ * variable they name, and are checked once every variable is valid on its own.
  */
 export class EnvironmentVariables {
   /** `production` refuses unsafe settings (a missing or short JWT_SECRET, for one). */
@@ -105,8 +46,7 @@ export class EnvironmentVariables {
   HOST = '127.0.0.1';
 
   /** Where the embedded defaults keep their files (SQLite database, local blobs, dev JWT secret). */
-  @IsString()
-  @MinLength(1)
+  @NonEmptyString()
   DATA_DIR = './data';
 
   @IsIn(LOG_LEVELS)
@@ -121,16 +61,13 @@ export class EnvironmentVariables {
   TRUST_PROXY = false;
 
   /** HMAC key for access tokens: required, 32+ bytes, in production; generated under DATA_DIR otherwise. */
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   JWT_SECRET?: string;
 
-  @IsString()
-  @MinLength(1)
+  @NonEmptyString()
   JWT_ISSUER = 'image-forge';
 
-  @IsString()
-  @MinLength(1)
+  @NonEmptyString()
   JWT_AUDIENCE = 'image-forge-api';
 
   /** Lifetime of an access token, in seconds. */
@@ -146,16 +83,14 @@ export class EnvironmentVariables {
   DATABASE_DRIVER: (typeof DATABASE_DRIVERS)[number] = 'sqlite';
 
   /** SQLite database file; defaults to `$DATA_DIR/image-forge.db`. */
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   SQLITE_PATH?: string;
 
   @IsIn(BLOB_DRIVERS)
   BLOB_DRIVER: (typeof BLOB_DRIVERS)[number] = 'local';
 
   /** Root folder of the local blob store; defaults to `$DATA_DIR/blobs`. */
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   BLOB_LOCAL_DIR?: string;
 
   /** Blobs no record points at are swept at boot once they are older than this (ms). */
@@ -213,21 +148,21 @@ export class EnvironmentVariables {
   // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
 
   /** Cosmos DB (NoSQL API) account endpoint, e.g. `https://myaccount.documents.azure.com:443/`. */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  @RequiredWith('DATABASE_DRIVER', 'cosmos')
+  @OptionalUrl()
   COSMOS_ENDPOINT?: string;
 
   /** Cosmos DB account key. */
-  @IsOptional()
-  @IsString()
+  @RequiredWith('DATABASE_DRIVER', 'cosmos')
+  @OptionalString()
   COSMOS_KEY?: string;
 
   /** Cosmos DB database; created with its containers when missing. */
-  @IsString()
-  @MinLength(1)
+  @NonEmptyString()
   COSMOS_DATABASE = 'image-forge';
 
   /** MongoDB connection string (also Cosmos DB's MongoDB API), with the database in its path. */
+  @RequiredWith('DATABASE_DRIVER', 'mongo')
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/.+/, {
     message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI',
@@ -237,23 +172,28 @@ export class EnvironmentVariables {
   // --- Cloud blob stores (BLOB_DRIVER=azure | s3) --------------------------------------------------
 
   /** Azure Storage connection string (one way to reach Azure Blob; Azurite's works too). */
-  @IsOptional()
-  @IsString()
+  @RequiredWhen(
+    'BLOB_DRIVER=azure (or AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY or AZURE_STORAGE_SAS_TOKEN)',
+    (vars: Env) =>
+      vars.BLOB_DRIVER === 'azure' &&
+      !(
+        vars.AZURE_STORAGE_ACCOUNT_URL &&
+        (vars.AZURE_STORAGE_ACCOUNT_KEY ?? vars.AZURE_STORAGE_SAS_TOKEN)
+      ),
+  )
+  @OptionalString()
   AZURE_STORAGE_CONNECTION_STRING?: string;
 
   /** Blob service URL, e.g. `https://myaccount.blob.core.windows.net` (with a key or a SAS token). */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  @OptionalUrl()
   AZURE_STORAGE_ACCOUNT_URL?: string;
 
   /** Account key, with AZURE_STORAGE_ACCOUNT_URL. */
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   AZURE_STORAGE_ACCOUNT_KEY?: string;
 
   /** SAS token (container or account scoped), with AZURE_STORAGE_ACCOUNT_URL. */
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   AZURE_STORAGE_SAS_TOKEN?: string;
 
   /** Blob container; created when missing. */
@@ -262,8 +202,8 @@ export class EnvironmentVariables {
   })
   AZURE_STORAGE_CONTAINER = 'images';
 
-  @IsOptional()
-  @IsString()
+  @RequiredWith('BLOB_DRIVER', 's3')
+  @OptionalString()
   @MinLength(3)
   S3_BUCKET?: string;
 
@@ -271,8 +211,7 @@ export class EnvironmentVariables {
   S3_REGION = 'us-east-1';
 
   /** S3-compatible endpoint (MinIO, R2, ...); AWS when unset. */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  @OptionalUrl()
   S3_ENDPOINT?: string;
 
   /** Path-style URLs (`endpoint/bucket/key`), as MinIO and most S3-compatible servers need. */
@@ -280,12 +219,12 @@ export class EnvironmentVariables {
   S3_FORCE_PATH_STYLE = false;
 
   /** S3 credentials; the AWS SDK's default chain (instance roles, profiles) when unset. */
-  @IsOptional()
-  @IsString()
+  @RequiredWhen(AWS_PAIR, (vars: Env) => Boolean(vars.AWS_SECRET_ACCESS_KEY))
+  @OptionalString()
   AWS_ACCESS_KEY_ID?: string;
 
-  @IsOptional()
-  @IsString()
+  @RequiredWhen(AWS_PAIR, (vars: Env) => Boolean(vars.AWS_ACCESS_KEY_ID))
+  @OptionalString()
   AWS_SECRET_ACCESS_KEY?: string;
 
   /** Content routes redirect (302) to a short-lived signed URL where the blob store can make one. */
@@ -298,13 +237,17 @@ export class EnvironmentVariables {
 
   // --- OpenAI (IMAGE_PROVIDER=openai, PROMPT_STRATEGY=llm) ----------------------------------------
 
-  @IsOptional()
-  @IsString()
+  @RequiredWith('IMAGE_PROVIDER', 'openai')
+  @RequiredWith('PROMPT_STRATEGY', 'llm')
+  @RequiredWhen(
+    'AUTO_GENERATE_STRATEGY=llm',
+    (vars: Env) => autoGenerates(vars) && vars.AUTO_GENERATE_STRATEGY === 'llm',
+  )
+  @OptionalString()
   OPENAI_API_KEY?: string;
 
   /** OpenAI API base URL; point it at an OpenAI-compatible server (or a test fake). */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  @OptionalUrl()
   OPENAI_BASE_URL?: string;
 
   /** Default image model: gpt-image-1, dall-e-3 or dall-e-2. */
@@ -312,8 +255,7 @@ export class EnvironmentVariables {
   OPENAI_IMAGE_MODEL = 'gpt-image-1';
 
   /** Chat model of the `llm` prompt strategy. */
-  @IsString()
-  @MinLength(1)
+  @NonEmptyString()
   OPENAI_PROMPT_MODEL = 'gpt-4o-mini';
 
   /** OpenAI image calls one replica makes at once. */
@@ -326,13 +268,12 @@ export class EnvironmentVariables {
 
   // --- Replicate (IMAGE_PROVIDER=replicate) -------------------------------------------------------
 
-  @IsOptional()
-  @IsString()
+  @RequiredWith('IMAGE_PROVIDER', 'replicate')
+  @OptionalString()
   REPLICATE_API_TOKEN?: string;
 
   /** Replicate API base URL (a test fake, or a proxy). */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
+  @OptionalUrl()
   REPLICATE_BASE_URL?: string;
 
   /** `owner/name` or `owner/name:version`, e.g. black-forest-labs/flux-schnell. */
@@ -389,18 +330,23 @@ export class EnvironmentVariables {
   SCHEDULE_MAX_CONSECUTIVE_FAILURES = 5;
 
   /** Cron expression of the built-in gallery-filling schedule; none when unset. */
-  @IsOptional()
-  @IsString()
+  @IsCronVar()
+  @OptionalString()
   AUTO_GENERATE_CRON?: string;
 
+  @IsTimezoneVar()
   @IsString()
   AUTO_GENERATE_TIMEZONE = 'UTC';
 
+  /** `random` or `llm`: the built-in schedule has no prompt text. */
+  @Satisfies(
+    'must be random or llm (the built-in schedule has no prompt text)',
+    (strategy, vars: Env) => !autoGenerates(vars) || strategy !== 'literal',
+  )
   @IsIn(PROMPT_STRATEGIES)
   AUTO_GENERATE_STRATEGY: (typeof PROMPT_STRATEGIES)[number] = 'random';
 
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   AUTO_GENERATE_THEME?: string;
 
   /** Provider of the built-in schedule; IMAGE_PROVIDER when unset. */

@@ -1,22 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { OptionalAuth, Public } from '../auth/public.decorator.js';
 import { ApiAuth, ApiBlobResponses, ApiProblems } from '../common/api-docs.js';
-import { ValidationError } from '../common/errors.js';
+import { sendFile } from '../common/file-response.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import {
   ContentQueryDto,
@@ -26,8 +15,7 @@ import {
   MyImageQueryDto,
   UpdateImageDto,
 } from './dto/image.dto.js';
-import type { ContentGrant } from './content-urls.js';
-import { GalleryService, type ContentResponse } from './gallery.service.js';
+import { GalleryService } from './gallery.service.js';
 
 @ApiTags('gallery')
 @Controller()
@@ -78,12 +66,9 @@ export class GalleryController {
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: ContentQueryDto,
-    @Headers('range') range: string | undefined,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const request = { range, ifNoneMatch, grant: grantOf(query) };
-    await send(reply, await this.gallery.content(user, id, 'image', request));
+    await sendFile(reply, await this.gallery.content(user, id, 'image', query));
   }
 
   /** A WebP fitted inside 256×256, with the same access rules and caching as the image. */
@@ -95,12 +80,9 @@ export class GalleryController {
     @CurrentUser() user: AuthUser | undefined,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: ContentQueryDto,
-    @Headers('range') range: string | undefined,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const request = { range, ifNoneMatch, grant: grantOf(query) };
-    await send(reply, await this.gallery.content(user, id, 'thumbnail', request));
+    await sendFile(reply, await this.gallery.content(user, id, 'thumbnail', query));
   }
 
   /** Changes visibility or replaces the tags of one of my images; fields left out keep their values. */
@@ -133,20 +115,4 @@ export class GalleryController {
   delete(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<void> {
     return this.gallery.delete(user, id);
   }
-}
-
-/** A signed URL's grant: both parts, or none (one without the other is a 400). */
-function grantOf(query: ContentQueryDto): ContentGrant | undefined {
-  if (query.expires === undefined && query.signature === undefined) return undefined;
-  if (query.expires === undefined || query.signature === undefined) {
-    throw ValidationError.field(
-      query.expires === undefined ? 'expires' : 'signature',
-      'a signed URL needs both expires and signature',
-    );
-  }
-  return { expires: query.expires, signature: query.signature };
-}
-
-async function send(reply: FastifyReply, response: ContentResponse): Promise<void> {
-  await reply.status(response.status).headers(response.headers).send(response.body);
 }

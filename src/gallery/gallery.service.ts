@@ -1,14 +1,8 @@
-import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import { decodeCursor, toPage } from '../common/cursor.js';
-import {
-  ForbiddenError,
-  NotFoundError,
-  RangeNotSatisfiableError,
-  ValidationError,
-} from '../common/errors.js';
-import { parseRange } from '../common/http-range.js';
+import { readPage } from '../common/cursor.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors.js';
+import type { FileResponse, FileStream } from '../common/file-response.js';
 import { normalizeTag, normalizeTags } from '../common/tags.js';
 import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
@@ -23,20 +17,6 @@ import {
   type UpdateImageDto,
 } from './dto/image.dto.js';
 import { ContentUrls, type ContentGrant, type ContentKind } from './content-urls.js';
-
-export interface ContentRequest {
-  readonly range?: string;
-  readonly ifNoneMatch?: string;
-  /** The signature of a signed content URL (see `ContentUrls`), when the URL carried one. */
-  readonly grant?: ContentGrant;
-}
-
-/** What to send for a content request: the status, headers and (except for 304) the bytes. */
-export interface ContentResponse {
-  readonly status: 200 | 206 | 302 | 304;
-  readonly headers: Record<string, string>;
-  readonly body?: Readable;
-}
 
 @Injectable()
 export class GalleryService {
@@ -64,57 +44,23 @@ export class GalleryService {
     return this.toDto(await this.visible(user, id));
   }
 
+  /**
+   * What to send for an image's bytes or its thumbnail's. `signed` is a signed content URL's query
+   * (see `ContentUrls`): both parts, or none.
+   */
   async content(
     user: AuthUser | undefined,
     id: string,
     kind: ContentKind,
-    request: ContentRequest,
-  ): Promise<ContentResponse> {
-    const image = await this.readable(user, id, kind, request.grant);
+    signed: Partial<ContentGrant>,
+  ): Promise<FileResponse> {
+    const grant = grantOf(signed);
+    const image = await this.readable(user, id, kind, grant);
     const key = kind === 'image' ? image.blobKey : image.thumbnailKey;
-    const etag = kind === 'image' ? `"${image.sha256}"` : `"${image.sha256}-thumb"`;
-    const headers: Record<string, string> = {
-      etag,
-      ...cacheRule(image.visibility),
-      'accept-ranges': 'bytes',
-    };
-    if (request.ifNoneMatch && matchesEtag(request.ifNoneMatch, etag)) {
-      return { status: 304, headers };
-    }
-    if (this.config.blobs.signedUrls) {
-      // The store serves the bytes itself (SAS / presigned URL) where it can; the link expires, so
-      // the redirect must not be cached longer than it lives.
-      const url = await this.blobs.signedUrl(key, this.config.blobs.signedUrlTtlSeconds);
-      if (url)
-        return { status: 302, headers: { location: url, 'cache-control': 'private, no-store' } };
-    }
-
-    const info = await this.blobs.stat(key);
-    if (!info) {
-      this.logger.error({ imageId: id, key }, 'image record points at a missing blob');
-      throw new NotFoundError('The image content is missing');
-    }
-    const range = parseRange(request.range, info.size);
-    if (range === 'unsatisfiable') throw new RangeNotSatisfiableError(info.size);
-    const read = await this.blobs.get(key, range);
-    if (!read) throw new NotFoundError('The image content is missing');
-    const contentType = kind === 'image' ? image.contentType : image.thumbnailContentType;
-    if (!range) {
-      return {
-        status: 200,
-        headers: { ...headers, 'content-type': contentType, 'content-length': String(info.size) },
-        body: read.stream,
-      };
-    }
     return {
-      status: 206,
-      headers: {
-        ...headers,
-        'content-type': contentType,
-        'content-length': String(range.end - range.start + 1),
-        'content-range': `bytes ${range.start}-${range.end}/${info.size}`,
-      },
-      body: read.stream,
+      etag: kind === 'image' ? `"${image.sha256}"` : `"${image.sha256}-thumb"`,
+      visibility: image.visibility,
+      body: async () => (await this.signedUrl(key)) ?? this.bytes(image, kind, key),
     };
   }
 
@@ -155,16 +101,43 @@ export class GalleryService {
     }
   }
 
-  private async list(filter: ImageFilter, query: ImageQueryDto): Promise<ImageListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.images.list(filter, { limit: limit + 1, after });
+  private list(filter: ImageFilter, query: ImageQueryDto): Promise<ImageListDto> {
     const now = Date.now();
-    return toPage(rows, limit, (image) => ImageDto.from(image, this.urls.urlsFor(image, now)));
+    return readPage(
+      query,
+      (page) => this.images.list(filter, page),
+      (image) => ImageDto.from(image, this.urls.urlsFor(image, now)),
+    );
   }
 
   private toDto(image: ImageRecord): ImageDto {
     return ImageDto.from(image, this.urls.urlsFor(image));
+  }
+
+  /**
+   * With BLOB_SIGNED_URLS, a URL the store serves the bytes from itself (SAS / presigned), where
+   * it can make one.
+   */
+  private async signedUrl(key: string): Promise<{ redirect: string } | null> {
+    if (!this.config.blobs.signedUrls) return null;
+    const url = await this.blobs.signedUrl(key, this.config.blobs.signedUrlTtlSeconds);
+    return url ? { redirect: url } : null;
+  }
+
+  /** The bytes in the store: the record holds the image's size, only the store a thumbnail's. */
+  private async bytes(image: ImageRecord, kind: ContentKind, key: string): Promise<FileStream> {
+    const size = kind === 'image' ? image.byteSize : (await this.blobs.stat(key))?.size;
+    if (size === undefined) return this.missing(image, key);
+    return {
+      contentType: kind === 'image' ? image.contentType : image.thumbnailContentType,
+      size,
+      open: async (range) => (await this.blobs.get(key, range))?.stream ?? this.missing(image, key),
+    };
+  }
+
+  private missing(image: ImageRecord, key: string): never {
+    this.logger.error({ imageId: image.id, key }, 'image record points at a missing blob');
+    throw new NotFoundError('The image content is missing');
   }
 
   /**
@@ -224,22 +197,14 @@ function filterOf(query: ImageQueryDto): ImageFilter {
   };
 }
 
-/**
- * The bytes behind an id never change, but who may read them can: the owner may make an image
- * private or delete it. So caches may keep the bytes but must ask again on every use
- * (`no-cache`); the strong ETag makes that a cheap 304 while nothing changed, and a 404 at once
- * after a change. (`max-age=31536000, immutable` let a proxy serve a withdrawn image for a
- * year.) A private image stays out of shared caches, and its answer depends on who asks.
- */
-function cacheRule(visibility: ImageRecord['visibility']): Record<string, string> {
-  return visibility === 'public'
-    ? { 'cache-control': 'public, no-cache' }
-    : { 'cache-control': 'private, no-cache', vary: 'Authorization' };
-}
-
-function matchesEtag(header: string, etag: string): boolean {
-  return (
-    header.trim() === '*' ||
-    header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
-  );
+/** A signed URL's grant: both parts, or none (one without the other is a 400). */
+function grantOf(signed: Partial<ContentGrant>): ContentGrant | undefined {
+  if (signed.expires === undefined && signed.signature === undefined) return undefined;
+  if (signed.expires === undefined || signed.signature === undefined) {
+    throw ValidationError.field(
+      signed.expires === undefined ? 'expires' : 'signature',
+      'a signed URL needs both expires and signature',
+    );
+  }
+  return { expires: signed.expires, signature: signed.signature };
 }

@@ -3,8 +3,9 @@ import { Subject, type Observable } from 'rxjs';
 import type { GenerationJob } from '../storage/records/records.js';
 
 /**
- * Job changes made in this process. Other replicas' changes reach SSE clients through polling of
- * the record store (see `GenerationsService.events`), so this bus is an accelerator, not the truth.
+ * Job changes made in this process, each published once by `JobLifecycle`, which writes them.
+ * Other replicas' changes reach SSE clients through polling of the record store (see
+ * `GenerationsService.events`), so this bus is an accelerator, not the truth.
  */
 @Injectable()
 export class GenerationEvents {

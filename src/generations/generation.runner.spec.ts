@@ -25,9 +25,10 @@ import type { GenerationJob } from '../storage/records/records.js';
 import { SqliteDatabase } from '../storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../storage/records/sqlite/sqlite.jobs.repository.js';
-import { makeJob } from '../../test/contracts/records.contract.js';
+import { makeJob } from '../../test/fixtures/records.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
+import { JobLifecycle } from './job-lifecycle.js';
 
 type Step = (request: ProviderRequest) => Promise<ProviderImage[]>;
 
@@ -103,6 +104,7 @@ describe('GenerationRunner', () => {
   let imagesRepo: SqliteImagesRepository;
   let blobs: ObservedBlobStore;
   let provider: ScriptedProvider;
+  let lifecycle: JobLifecycle;
   let runner: GenerationRunner;
 
   beforeEach(() => {
@@ -123,26 +125,21 @@ describe('GenerationRunner', () => {
       config,
     );
     const registry = new ProviderRegistry([provider], config);
-    runner = new GenerationRunner(
-      jobs,
-      imagesRepo,
-      blobs,
-      prompts,
-      registry,
-      new GenerationEvents(),
-      config,
-    );
+    lifecycle = new JobLifecycle(jobs, new GenerationEvents(), config);
+    runner = new GenerationRunner(lifecycle, jobs, imagesRepo, blobs, prompts, registry, config);
   });
   afterEach(() => {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function claimed(n = 2): Promise<GenerationJob> {
+  /** A job for `n` images, claimed by w1; `attempts` earlier attempts make this one the next. */
+  async function claimed(n = 2, attempts = 0): Promise<GenerationJob> {
     const now = new Date().toISOString();
     const base = makeJob();
     await jobs.create(
       makeJob({
+        attempts,
         createdAt: now,
         updatedAt: now,
         runAfter: now,
@@ -163,6 +160,11 @@ describe('GenerationRunner', () => {
     );
     return (await jobs.claimNext('w1', new Date().toISOString()))!;
   }
+  /** Setup only, written to the store directly: the job's retry is due now, after `attempts`. */
+  const retryDueNow = (id: string, attempts: number) =>
+    sqlite.db
+      .prepare('UPDATE jobs SET attempts = ?, run_after = ? WHERE id = ?')
+      .run(attempts, new Date(0).toISOString(), id);
   const blobFiles = () => {
     try {
       return readdirSync(join(dir, 'blobs'), { recursive: true, withFileTypes: true }).filter(
@@ -224,8 +226,7 @@ describe('GenerationRunner', () => {
       error: { code: 'content_policy', message: 'refused', retryable: false },
     });
 
-    const last = await claimed(1);
-    await jobs.transition(last.id, 'running', { attempts: 3 }, new Date().toISOString());
+    const last = await claimed(1, 2);
     provider.steps = [
       async () => {
         throw new ProviderError('provider_error', 'HTTP 500', true);
@@ -311,7 +312,7 @@ describe('GenerationRunner', () => {
     provider.steps = [
       async (request) => {
         const made = await images(2)(request);
-        await jobs.transition(job.id, 'running', { status: 'canceled' }, new Date().toISOString());
+        await lifecycle.cancel(job);
         return made;
       },
     ];
@@ -368,14 +369,8 @@ describe('GenerationRunner', () => {
         },
       ];
       await runner.run(job, 'w1', new AbortController().signal);
-      await jobs.transition(
-        job.id,
-        'queued',
-        { runAfter: new Date(0).toISOString() },
-        new Date().toISOString(),
-      );
+      retryDueNow(job.id, 2);
       const second = (await jobs.claimNext('w1', new Date().toISOString()))!;
-      await jobs.transition(second.id, 'running', { attempts: 3 }, new Date().toISOString());
       provider.steps = [
         async () => {
           throw new ProviderError('content_policy', 'refused', false);

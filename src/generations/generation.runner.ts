@@ -15,8 +15,8 @@ import type {
   JobError,
   PromptLineage,
 } from '../storage/records/records.js';
-import { GenerationEvents } from './generation-events.js';
 import { InvalidImageError, processImage } from './image-processing.js';
+import { JobLifecycle } from './job-lifecycle.js';
 
 /** Why a run was stopped from outside. */
 export const SHUTDOWN = Symbol('shutdown');
@@ -28,18 +28,21 @@ const LOST = Symbol('lost');
  */
 const BLOB_CACHE_CONTROL = 'private, no-cache';
 
-/** Runs one claimed job to its end: succeeded, failed, re-queued for a retry, or released. */
+/**
+ * Runs one claimed job: an attempt, then its settlement (succeeded, failed, re-queued for a retry,
+ * or released), which `JobLifecycle` writes.
+ */
 @Injectable()
 export class GenerationRunner {
   private readonly logger = new Logger(GenerationRunner.name);
 
   constructor(
+    private readonly lifecycle: JobLifecycle,
     private readonly jobs: JobsRepository,
     private readonly images: ImagesRepository,
     private readonly blobs: BlobStore,
     private readonly prompts: PromptsService,
     private readonly providers: ProviderRegistry,
-    private readonly events: GenerationEvents,
     private readonly config: AppConfig,
   ) {}
 
@@ -57,46 +60,16 @@ export class GenerationRunner {
       AbortSignal.timeout(this.config.generation.timeoutMs),
     ]);
     const heartbeat = setInterval(() => {
-      const now = new Date().toISOString();
-      this.jobs
-        .transition(job.id, 'running', { heartbeatAt: now }, now, workerId)
-        .then((alive) => alive ?? lost.abort(LOST))
+      this.lifecycle
+        .heartbeat(job, workerId)
+        .then((alive) => alive || lost.abort(LOST))
         .catch((error: unknown) =>
           this.logger.warn({ err: error, jobId: job.id }, 'heartbeat failed'),
         );
     }, this.config.generation.heartbeatMs);
     try {
-      const { lineage, imageIds } = await this.attempt(job, workerId, signal);
-      const now = new Date().toISOString();
-      const done = await this.jobs.transition(
-        job.id,
-        'running',
-        {
-          status: 'succeeded',
-          lineage,
-          imageIds,
-          error: null,
-          finishedAt: now,
-          workerId: null,
-          heartbeatAt: null,
-        },
-        now,
-        workerId,
-      );
-      if (done) {
-        this.events.publish(done);
-        this.logger.log(
-          {
-            ...jobFields(done),
-            provider: done.request.provider,
-            model: done.request.model,
-            images: done.imageIds.length,
-            attempts: done.attempts,
-            ms: Date.now() - started,
-          },
-          'generation succeeded',
-        );
-      } else await this.afterLosingJob(job.id);
+      const made = await this.attempt(job, workerId, signal);
+      await this.settleSuccess(job, workerId, made, started);
     } catch (error) {
       await this.settleFailure(job, workerId, signal.aborted ? signal.reason : undefined, error);
     } finally {
@@ -124,10 +97,9 @@ export class GenerationRunner {
         signal,
       );
       lineage = { ...lineage, strategy: made.strategy, prompt: made.prompt };
-      const now = new Date().toISOString();
-      const saved = await this.jobs.transition(job.id, 'running', { lineage }, now, workerId);
-      if (!saved) throw new AbortedError();
-      this.events.publish(saved);
+      if (!(await this.lifecycle.saveProgress(job, workerId, { lineage }))) {
+        throw new AbortedError();
+      }
     }
     const remaining = request.n - done.length;
     if (remaining > 0) {
@@ -145,8 +117,7 @@ export class GenerationRunner {
         style: request.style,
         signal,
         onStarted: async (providerRef) => {
-          const now = new Date().toISOString();
-          if (!(await this.jobs.transition(job.id, 'running', { providerRef }, now, workerId))) {
+          if (!(await this.lifecycle.saveProgress(job, workerId, { providerRef }))) {
             throw new AbortedError();
           }
         },
@@ -239,29 +210,38 @@ export class GenerationRunner {
     }
   }
 
+  private async settleSuccess(
+    job: GenerationJob,
+    workerId: string,
+    made: { lineage: PromptLineage; imageIds: string[] },
+    started: number,
+  ): Promise<void> {
+    const done = await this.lifecycle.succeed(job, workerId, made);
+    if (!done) {
+      await this.afterLosingJob(job.id);
+      return;
+    }
+    this.logger.log(
+      {
+        ...jobFields(done),
+        provider: done.request.provider,
+        model: done.request.model,
+        images: done.imageIds.length,
+        attempts: done.attempts,
+        ms: Date.now() - started,
+      },
+      'generation succeeded',
+    );
+  }
+
   private async settleFailure(
     job: GenerationJob,
     workerId: string,
     reason: unknown,
     error: unknown,
   ): Promise<void> {
-    const now = new Date().toISOString();
     if (reason === SHUTDOWN) {
-      // Not the job's fault: back to the queue without using up an attempt; finished images stay.
-      const released = await this.jobs.transition(
-        job.id,
-        'running',
-        {
-          status: 'queued',
-          workerId: null,
-          heartbeatAt: null,
-          attempts: job.attempts - 1,
-          runAfter: now,
-        },
-        now,
-        workerId,
-      );
-      if (released) this.events.publish(released);
+      await this.lifecycle.release(job, workerId);
       return;
     }
     if (
@@ -275,27 +255,8 @@ export class GenerationRunner {
     const jobError = classify(reason !== undefined ? reason : error);
     const retry = jobError.retryable && job.attempts < this.config.generation.maxAttempts;
     const next = retry
-      ? await this.jobs.transition(
-          job.id,
-          'running',
-          {
-            status: 'queued',
-            error: jobError,
-            workerId: null,
-            heartbeatAt: null,
-            runAfter: this.retryAt(job, error),
-          },
-          now,
-          workerId,
-        )
-      : await this.jobs.transition(
-          job.id,
-          'running',
-          { status: 'failed', error: jobError, finishedAt: now, workerId: null, heartbeatAt: null },
-          now,
-          workerId,
-        );
-    if (next) this.events.publish(next);
+      ? await this.lifecycle.retryLater(job, workerId, jobError, retryAfterMs(error))
+      : await this.lifecycle.fail(job, workerId, jobError);
     if (!next) {
       await this.afterLosingJob(job.id);
       return;
@@ -343,14 +304,6 @@ export class GenerationRunner {
       }
     }
   }
-
-  /** Exponential backoff with jitter, never sooner than the provider's Retry-After. */
-  private retryAt(job: GenerationJob, error: unknown): string {
-    const base = this.config.generation.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
-    const jittered = base / 2 + Math.random() * (base / 2);
-    const retryAfter = error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0;
-    return new Date(Date.now() + Math.max(jittered, retryAfter)).toISOString();
-  }
 }
 
 class AbortedError extends Error {}
@@ -364,6 +317,11 @@ class StorageError extends Error {
 /** What every log line about a job says: which job, and which schedule's run it is. */
 function jobFields(job: GenerationJob): { jobId: string; scheduleId?: string } {
   return job.scheduleId ? { jobId: job.id, scheduleId: job.scheduleId } : { jobId: job.id };
+}
+
+/** How long the provider asked us to wait (Retry-After), if it did. */
+function retryAfterMs(error: unknown): number {
+  return error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0;
 }
 
 function isTimeout(reason: unknown): boolean {

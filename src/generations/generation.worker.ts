@@ -8,9 +8,9 @@ import {
 import type { Subscription } from 'rxjs';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { JobsRepository } from '../storage/records/jobs.repository.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
+import { JobLifecycle } from './job-lifecycle.js';
 import { OrphanSweeper } from './orphan-sweeper.js';
 
 const CANCELED = Symbol('canceled');
@@ -32,7 +32,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly lifecycle: JobLifecycle,
     private readonly runner: GenerationRunner,
     private readonly sweeper: OrphanSweeper,
     private readonly events: GenerationEvents,
@@ -75,9 +75,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Re-queues running jobs whose heartbeat went stale: their worker is gone. */
   private async recover(): Promise<void> {
-    const now = Date.now();
-    const staleBefore = new Date(now - this.config.generation.staleAfterMs).toISOString();
-    const count = await this.jobs.requeueStale(staleBefore, new Date(now).toISOString());
+    const count = await this.lifecycle.requeueStale();
     if (count > 0) {
       this.logger.warn({ count }, 're-queued jobs whose worker stopped');
       this.wake();
@@ -104,9 +102,8 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
 
   private async fill(): Promise<void> {
     while (!this.stopped && this.running.size < this.config.generation.concurrency) {
-      const job = await this.jobs.claimNext(this.workerId, new Date().toISOString());
+      const job = await this.lifecycle.claim(this.workerId);
       if (!job) return;
-      this.events.publish(job);
       const stop = new AbortController();
       const done = this.runner
         .run(job, this.workerId, stop.signal)

@@ -6,6 +6,7 @@ import { GenerationRunner } from './generation.runner.js';
 import { GenerationWorker } from './generation.worker.js';
 import { GenerationsController } from './generations.controller.js';
 import { GenerationsService } from './generations.service.js';
+import { JobLifecycle } from './job-lifecycle.js';
 import { OrphanSweeper } from './orphan-sweeper.js';
 
 @Module({
@@ -14,6 +15,7 @@ import { OrphanSweeper } from './orphan-sweeper.js';
   providers: [
     GenerationsService,
     GenerationEvents,
+    JobLifecycle,
     GenerationRunner,
     GenerationWorker,
     OrphanSweeper,

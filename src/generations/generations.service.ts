@@ -21,7 +21,6 @@ import {
   QuotaExceededError,
   ValidationError,
 } from '../common/errors.js';
-import { newId } from '../common/ids.js';
 import { normalizeTags } from '../common/tags.js';
 import { AppConfig } from '../config/app-config.js';
 import { PromptsService } from '../prompts/prompts.service.js';
@@ -31,7 +30,6 @@ import { JobsRepository } from '../storage/records/jobs.repository.js';
 import {
   TERMINAL_STATUSES,
   type GenerationJob,
-  type GenerationRequest,
   type ScheduleTemplate,
 } from '../storage/records/records.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
@@ -44,6 +42,7 @@ import {
   type GenerationListQueryDto,
 } from './dto/generation.dto.js';
 import { GenerationEvents } from './generation-events.js';
+import { JobLifecycle, type NewJob } from './job-lifecycle.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -65,6 +64,7 @@ const ACTIVE_CAP_RETRY_AFTER_SECONDS = 5;
 export class GenerationsService {
   constructor(
     private readonly jobs: JobsRepository,
+    private readonly lifecycle: JobLifecycle,
     private readonly prompts: PromptsService,
     private readonly providers: ProviderRegistry,
     private readonly bus: GenerationEvents,
@@ -90,7 +90,9 @@ export class GenerationsService {
       const earlier = await this.jobs.findByIdempotencyKey(user.id, idempotencyKey);
       if (earlier) return this.replay(earlier, requestHash);
     }
-    const { job, created } = await this.enqueue(user.id, request, {
+    const { job, created } = await this.enqueue({
+      ownerId: user.id,
+      request,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
     });
@@ -117,55 +119,18 @@ export class GenerationsService {
       tags: normalizeTags(template.tags),
       seed: this.seedFor(undefined),
     };
-    return this.enqueue(ownerId, request, { scheduleId, slot });
+    return this.enqueue({ ownerId, request, scheduleId, slot });
   }
 
-  private async enqueue(
-    ownerId: string,
-    request: GenerationRequest,
-    identity: {
-      idempotencyKey?: string | null;
-      requestHash?: string | null;
-      scheduleId?: string;
-      slot?: string;
-    },
-  ): Promise<{ job: GenerationJob; created: boolean }> {
-    if ((await this.jobs.countActive(ownerId)) >= this.config.generation.maxActivePerUser) {
+  /** Queues the job unless the owner is at the in-flight cap. */
+  private async enqueue(job: NewJob): Promise<{ job: GenerationJob; created: boolean }> {
+    if ((await this.jobs.countActive(job.ownerId)) >= this.config.generation.maxActivePerUser) {
       throw new QuotaExceededError(
         `You have ${this.config.generation.maxActivePerUser} generations queued or running; wait for one to finish`,
         ACTIVE_CAP_RETRY_AFTER_SECONDS,
       );
     }
-    const now = new Date().toISOString();
-    const { job, created } = await this.jobs.create({
-      id: newId(),
-      ownerId,
-      status: 'queued',
-      request,
-      lineage: {
-        strategy: request.strategy,
-        theme: request.theme,
-        prompt: null,
-        revisedPrompt: null,
-      },
-      attempts: 0,
-      error: null,
-      imageIds: [],
-      idempotencyKey: identity.idempotencyKey ?? null,
-      requestHash: identity.requestHash ?? null,
-      scheduleId: identity.scheduleId ?? null,
-      slot: identity.slot ?? null,
-      providerRef: null,
-      workerId: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      heartbeatAt: null,
-      runAfter: now,
-    });
-    if (created) this.bus.publish(job);
-    return { job, created };
+    return this.lifecycle.enqueue(job);
   }
 
   async list(user: AuthUser, query: GenerationListQueryDto): Promise<GenerationListDto> {
@@ -191,17 +156,8 @@ export class GenerationsService {
           `The generation has already ${job.status === 'canceled' ? 'been canceled' : job.status}`,
         );
       }
-      const now = new Date().toISOString();
-      const canceled = await this.jobs.transition(
-        id,
-        job.status,
-        { status: 'canceled', finishedAt: now, workerId: null, heartbeatAt: null },
-        now,
-      );
-      if (canceled) {
-        this.bus.publish(canceled);
-        return GenerationDto.from(canceled);
-      }
+      const canceled = await this.lifecycle.cancel(job);
+      if (canceled) return GenerationDto.from(canceled);
       // The job moved on (e.g. queued → running) between read and write: look again.
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { isPng, withPngText } from '../common/png-text.js';
+import { sniffImageType, type ImageType } from '../common/image-type.js';
+import { withPngText } from '../common/png-text.js';
 
 export const THUMBNAIL_SIZE = 256;
 
@@ -19,19 +20,8 @@ export class InvalidImageError extends Error {
   override readonly name = 'InvalidImageError';
 }
 
-function sniff(bytes: Buffer): 'png' | 'jpeg' | 'webp' | null {
-  if (isPng(bytes)) return 'png';
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
-    return 'jpeg';
-  if (
-    bytes.length > 12 &&
-    bytes.toString('latin1', 0, 4) === 'RIFF' &&
-    bytes.toString('latin1', 8, 12) === 'WEBP'
-  ) {
-    return 'webp';
-  }
-  return null;
-}
+/** What the pipeline decodes; anything else is refused before decoding. */
+const DECODABLE = new Set<ImageType>(['image/png', 'image/jpeg', 'image/webp']);
 
 /**
  * Checks a provider's bytes (magic number, then a full decode under a pixel limit, so truncated or
@@ -42,11 +32,12 @@ export async function processImage(
   bytes: Buffer,
   options: { maxPixels: number; parameters: Readonly<Record<string, string>> },
 ): Promise<ProcessedImage> {
-  const type = sniff(bytes);
-  if (!type)
+  const type = sniffImageType(bytes);
+  if (!type || !DECODABLE.has(type)) {
     throw new InvalidImageError(
       'The provider returned bytes that are not a PNG, JPEG or WebP image',
     );
+  }
   const decoder = () => sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'truncated' });
   let png: Buffer;
   let width: number;
@@ -54,10 +45,10 @@ export async function processImage(
   try {
     const raw = await decoder().raw().toBuffer({ resolveWithObject: true });
     ({ width, height } = raw.info);
-    png = type === 'png' ? bytes : await decoder().png().toBuffer();
+    png = type === 'image/png' ? bytes : await decoder().png().toBuffer();
   } catch (error) {
     throw new InvalidImageError(
-      `The provider's ${type.toUpperCase()} could not be decoded: ${(error as Error).message}`,
+      `The provider's ${type.slice('image/'.length).toUpperCase()} could not be decoded: ${(error as Error).message}`,
     );
   }
   png = withPngText(png, options.parameters);

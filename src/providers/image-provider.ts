@@ -73,17 +73,30 @@ export interface ProviderLimits {
   readonly imagesPerMinute: number;
 }
 
-/** Draws images from a prompt. Adapters: offline (built in); openai and replicate come later. */
+/** Draws images from a prompt. Adapters: offline (built in), openai, replicate. */
 export abstract class ImageProvider {
   abstract readonly name: string;
   abstract readonly description: string;
+
+  /** `localLimits`: what `limits()` answers. */
+  constructor(private readonly localLimits: ProviderLimits | null = null) {}
+
   abstract status(): ProviderStatus;
   abstract capabilities(): ProviderCapabilities;
   abstract generate(request: ProviderRequest): Promise<ProviderImage[]>;
-  /** Local rate limits, where the provider has them (remote APIs); null for unlimited. */
+
+  /**
+   * Local rate limits, where the provider has them (remote APIs); null for unlimited. The
+   * registry runs every `generate` within them (`withLimits`).
+   */
   limits(): ProviderLimits | null {
-    return null;
+    return this.localLimits;
   }
+}
+
+/** The status of a provider that needs one setting: configured once it is set. */
+export function needsSetting(variable: string, isSet: boolean): ProviderStatus {
+  return isSet ? { configured: true, missing: [] } : { configured: false, missing: [variable] };
 }
 
 /** Injection token for the list of every provider. */

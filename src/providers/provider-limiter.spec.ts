@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { ProviderLimiter } from './provider-limiter.js';
+import {
+  ImageProvider,
+  needsSetting,
+  type ProviderImage,
+  type ProviderLimits,
+  type ProviderRequest,
+} from './image-provider.js';
+import { ProviderLimiter, withLimits } from './provider-limiter.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -61,5 +68,64 @@ describe('ProviderLimiter', () => {
     release();
     await first;
     await expect(third).resolves.toBe('third');
+  });
+});
+
+/** A provider whose calls stay open until released. */
+class HeldProvider extends ImageProvider {
+  readonly name = 'held';
+  readonly description = 'holds every call';
+  readonly started: number[] = [];
+  readonly releases: (() => void)[] = [];
+
+  constructor(limits: ProviderLimits | null) {
+    super(limits);
+  }
+
+  status() {
+    return needsSetting('HELD_TOKEN', true);
+  }
+
+  capabilities() {
+    return { models: [], defaultModel: 'held-1' };
+  }
+
+  generate(request: ProviderRequest): Promise<ProviderImage[]> {
+    this.started.push(request.seed);
+    return new Promise((resolve) => this.releases.push(() => resolve([])));
+  }
+}
+
+const requestWith = (seed: number) =>
+  ({ n: 1, seed, signal: new AbortController().signal }) as ProviderRequest;
+
+describe('withLimits', () => {
+  it('leaves a provider without limits as it is', () => {
+    const provider = new HeldProvider(null);
+
+    expect(withLimits(provider)).toBe(provider);
+  });
+
+  it('keeps what the provider says about itself', () => {
+    const limited = withLimits(new HeldProvider({ concurrency: 1, imagesPerMinute: 60 }));
+
+    expect(limited).toMatchObject({ name: 'held', description: 'holds every call' });
+    expect(limited.limits()).toEqual({ concurrency: 1, imagesPerMinute: 60 });
+    expect(limited.status()).toEqual({ configured: true, missing: [] });
+    expect(limited.capabilities().defaultModel).toBe('held-1');
+  });
+
+  it('runs at most `concurrency` generations at once', async () => {
+    const provider = new HeldProvider({ concurrency: 1, imagesPerMinute: 1000 });
+    const limited = withLimits(provider);
+
+    const both = Promise.all([limited.generate(requestWith(1)), limited.generate(requestWith(2))]);
+    await tick();
+    expect(provider.started).toEqual([1]);
+    provider.releases[0]();
+    await tick();
+    expect(provider.started).toEqual([1, 2]);
+    provider.releases[1]();
+    await both;
   });
 });

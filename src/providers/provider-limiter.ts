@@ -1,4 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ImageProvider,
+  type ProviderCapabilities,
+  type ProviderImage,
+  type ProviderLimits,
+  type ProviderRequest,
+  type ProviderStatus,
+} from './image-provider.js';
 
 /**
  * A provider's local limits: at most `concurrency` calls at once and `imagesPerMinute` images per
@@ -69,4 +77,42 @@ export class ProviderLimiter {
       await sleep(waitMs, undefined, { signal });
     }
   }
+}
+
+/** A provider whose every `generate` waits its turn in the provider's limiter. */
+class LimitedImageProvider extends ImageProvider {
+  readonly name: string;
+  readonly description: string;
+  private readonly limiter: ProviderLimiter;
+
+  constructor(
+    private readonly provider: ImageProvider,
+    limits: ProviderLimits,
+  ) {
+    super(limits);
+    this.name = provider.name;
+    this.description = provider.description;
+    this.limiter = new ProviderLimiter(limits.concurrency, limits.imagesPerMinute);
+  }
+
+  status(): ProviderStatus {
+    return this.provider.status();
+  }
+
+  capabilities(): ProviderCapabilities {
+    return this.provider.capabilities();
+  }
+
+  generate(request: ProviderRequest): Promise<ProviderImage[]> {
+    return this.limiter.run(request.n, request.signal, () => this.provider.generate(request));
+  }
+}
+
+/**
+ * `provider` with every `generate` held to its `limits()` (a whole job's images counted at once),
+ * or `provider` itself when it has none. The registry wraps each provider so.
+ */
+export function withLimits(provider: ImageProvider): ImageProvider {
+  const limits = provider.limits();
+  return limits ? new LimitedImageProvider(provider, limits) : provider;
 }

@@ -2,8 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ValidationError } from '../common/errors.js';
 import { IMAGE_PROVIDERS, ImageProvider, type ModelCapabilities } from './image-provider.js';
+import { withLimits } from './provider-limiter.js';
 
-/** Name-keyed registry of every image provider; resolves a request's provider and model. */
+/**
+ * Name-keyed registry of every image provider, each held to its local limits (`withLimits`);
+ * resolves a request's provider and model.
+ */
 @Injectable()
 export class ProviderRegistry {
   private readonly byName: ReadonlyMap<string, ImageProvider>;
@@ -12,7 +16,7 @@ export class ProviderRegistry {
     @Inject(IMAGE_PROVIDERS) providers: ImageProvider[],
     private readonly config: AppConfig,
   ) {
-    this.byName = new Map(providers.map((provider) => [provider.name, provider]));
+    this.byName = new Map(providers.map((provider) => [provider.name, withLimits(provider)]));
   }
 
   get defaultName(): string {

@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
+import { providerFailure as failure } from '../../test/support/provider-failure.js';
 import { ProviderError } from './image-provider.js';
 import {
   BlockedAddressError,
@@ -13,22 +14,12 @@ import {
   readCapped,
   redirectTarget,
   safeDownload,
-  sniffImageType,
   toDownloadError,
 } from './safe-download.js';
 
 const ALLOWED = ['replicate.delivery', '*.replicate.delivery'];
 const CAPS = { allowedHosts: ALLOWED, maxBytes: 1024 * 1024, timeoutMs: 5_000 };
 const live = () => new AbortController().signal;
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 function refusal(run: () => unknown): ProviderError {
   try {
@@ -89,16 +80,6 @@ describe('safeDownload: data: URLs', () => {
       );
       expect(error).toMatchObject({ code: 'invalid_image', retryable: false });
     }
-  });
-
-  it('recognises PNG, JPEG, WebP and GIF by their magic numbers', () => {
-    expect(sniffImageType(Buffer.from('89504e470d0a1a0a00', 'hex'))).toBe('image/png');
-    expect(sniffImageType(Buffer.from('ffd8ffe000', 'hex'))).toBe('image/jpeg');
-    expect(sniffImageType(Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'))).toBe(
-      'image/webp',
-    );
-    expect(sniffImageType(Buffer.from('GIF89a\x01\x00', 'latin1'))).toBe('image/gif');
-    expect(sniffImageType(Buffer.from('%PDF-1.7'))).toBeNull();
   });
 });
 

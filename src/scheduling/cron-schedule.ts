@@ -1,5 +1,9 @@
 import { CronTime, validateCronExpression } from 'cron';
 import { ValidationError } from '../common/errors.js';
+import { isValidTimezone } from '../common/timezone.js';
+
+// Re-exported for cron-schedule.spec.ts, which reads it from here.
+export { isValidTimezone };
 
 /**
  * Cron arithmetic in one place, on the `cron` package (what @nestjs/schedule runs): validation,
@@ -10,15 +14,6 @@ import { ValidationError } from '../common/errors.js';
  * fires once at the first instant after the gap (03:00); a time that happens twice on the
  * fall-back day fires once, at its first occurrence.
  */
-
-export function isValidTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Parses `cron` in `timezone`, or throws a ValidationError naming the field at fault. */
 export function parseCron(cron: string, timezone: string): CronTime {

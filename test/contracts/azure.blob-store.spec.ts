@@ -18,6 +18,7 @@ import {
   type AzureBlobStoreOptions,
 } from '../../src/storage/blobs/azure.blob-store.js';
 import type { BlobStore } from '../../src/storage/blobs/blob-store.js';
+import { ValidatedBlobStore } from '../../src/storage/blobs/validated-blob-store.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { describeBlobStoreContract, readAll } from './blob-store.contract.js';
 
@@ -65,7 +66,9 @@ function sharedKey(): StorageSharedKeyCredential {
 describeBlobStoreContract('azure (Azurite)', async () => {
   const container = freshContainer();
   return {
-    store: new AzureBlobStore({ connectionString: azurite.connectionString, container }),
+    store: new ValidatedBlobStore(
+      new AzureBlobStore({ connectionString: azurite.connectionString, container }),
+    ),
     close: async () => {
       await admin.getContainerClient(container).deleteIfExists();
     },

@@ -7,16 +7,10 @@ import { CosmosRecordStore } from '../../src/storage/records/cosmos/cosmos.recor
 import { CosmosSchedulesRepository } from '../../src/storage/records/cosmos/cosmos.schedules.repository.js';
 import { CosmosUsersRepository } from '../../src/storage/records/cosmos/cosmos.users.repository.js';
 import { newId } from '../../src/common/ids.js';
-import { UniqueViolationError, type GenerationJob } from '../../src/storage/records/records.js';
+import { UniqueViolationError } from '../../src/storage/records/records.js';
+import { at, makeImage, makeJob, makeUser } from '../fixtures/records.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
-import {
-  at,
-  describeRecordStoreContract,
-  makeImage,
-  makeJob,
-  makeUser,
-  type RecordStoreFixture,
-} from './records.contract.js';
+import { describeRecordStoreContract, type RecordStoreFixture } from './records.contract.js';
 
 let emulator: CosmosEmulator;
 let databases = 0;
@@ -49,6 +43,7 @@ async function connect(database: string): Promise<CosmosFixture> {
     images: new CosmosImagesRepository(cosmos),
     schedules: new CosmosSchedulesRepository(cosmos),
     store: new CosmosRecordStore(cosmos),
+    replica: () => connect(database),
     close: async () => cosmos.close(),
   };
 }
@@ -86,40 +81,6 @@ describe('cosmos record store', () => {
   afterEach(async () => {
     await opened[0]?.cosmos.database.delete();
     for (const fixture of opened) await fixture.close();
-  });
-
-  it('two clients (two replicas) racing claimNext over 20 jobs never claim one twice', async () => {
-    const [a, b] = await replicas(2);
-    const all = Array.from({ length: 20 }, (_, i) => makeJob({ createdAt: at(i) }));
-    for (const [i, job] of all.entries()) await [a, b][i % 2].jobs.create(job);
-
-    const claimer = async (replica: CosmosFixture, workerId: string) => {
-      const claimed: GenerationJob[] = [];
-      for (;;) {
-        const job = await replica.jobs.claimNext(workerId, at(100));
-        if (!job) return claimed;
-        claimed.push(job);
-      }
-    };
-    const byWorker = await Promise.all(
-      [a, b].flatMap((replica, r) => [0, 1].map((w) => claimer(replica, `r${r}-w${w}`))),
-    );
-
-    const claimedIds = byWorker.flat().map((job) => job.id);
-    expect(claimedIds).toHaveLength(all.length);
-    expect([...claimedIds].sort()).toEqual(all.map((job) => job.id).sort());
-    expect(byWorker[0].length + byWorker[1].length).toBeGreaterThan(0);
-    expect(byWorker[2].length + byWorker[3].length).toBeGreaterThan(0);
-    const workers = ['r0-w0', 'r0-w1', 'r1-w0', 'r1-w1'];
-    for (const [w, claimed] of byWorker.entries()) {
-      for (const job of claimed) {
-        await expect(a.jobs.findById(job.id)).resolves.toMatchObject({
-          status: 'running',
-          workerId: workers[w],
-          attempts: 1,
-        });
-      }
-    }
   });
 
   it('a second replica booting on the same database keeps the data and sees the first one’s writes', async () => {

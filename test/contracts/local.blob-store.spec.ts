@@ -5,7 +5,9 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { InvalidBlobKeyError } from '../../src/storage/blobs/blob-keys.js';
+import type { BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/blobs/local.blob-store.js';
+import { ValidatedBlobStore } from '../../src/storage/blobs/validated-blob-store.js';
 import { BAD_KEYS, describeBlobStoreContract, readAll } from './blob-store.contract.js';
 
 const PNG = { contentType: 'image/png' } as const;
@@ -13,7 +15,7 @@ const PNG = { contentType: 'image/png' } as const;
 describeBlobStoreContract('local', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'image-forge-blobs-'));
   return {
-    store: new LocalBlobStore(join(dir, 'root')),
+    store: new ValidatedBlobStore(new LocalBlobStore(join(dir, 'root'))),
     close: () => rm(dir, { recursive: true, force: true }),
   };
 });
@@ -22,7 +24,7 @@ describe('local blob store', () => {
   let dir: string;
   let root: string;
   let sentinel: string;
-  let store: LocalBlobStore;
+  let store: BlobStore;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'image-forge-blobs-'));
@@ -31,7 +33,7 @@ describe('local blob store', () => {
     sentinel = join(dir, 'sentinel');
     await mkdir(sentinel);
     await writeFile(join(sentinel, 'keep.png'), 'keep');
-    store = new LocalBlobStore(root);
+    store = new ValidatedBlobStore(new LocalBlobStore(root));
   });
 
   afterEach(async () => {

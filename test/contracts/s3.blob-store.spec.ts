@@ -11,6 +11,7 @@ import {
 
 import type { BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { S3BlobStore } from '../../src/storage/blobs/s3.blob-store.js';
+import { ValidatedBlobStore } from '../../src/storage/blobs/validated-blob-store.js';
 import { startS3rver, type S3rverInstance } from '../support/s3rver.js';
 import { describeBlobStoreContract, readAll } from './blob-store.contract.js';
 
@@ -79,7 +80,7 @@ async function listKeys(store: BlobStore, prefix = ''): Promise<string[]> {
 
 describeBlobStoreContract('s3 (s3rver)', async () => {
   const { store } = await freshStore();
-  return { store, close: async () => store.onModuleDestroy() };
+  return { store: new ValidatedBlobStore(store), close: async () => store.onModuleDestroy() };
 });
 
 describe('s3 blob store', () => {

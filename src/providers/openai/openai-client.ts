@@ -9,13 +9,21 @@ import { ProviderError } from '../image-provider.js';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 export interface OpenAiClientOptions {
-  readonly apiKey: string;
+  readonly apiKey?: string;
   readonly baseUrl?: string;
   readonly timeoutMs: number;
 }
 
-/** One SDK client, configured from our config only (never from the SDK's own env lookups). */
-export function createOpenAiClient({ apiKey, baseUrl, timeoutMs }: OpenAiClientOptions): OpenAI {
+/**
+ * One SDK client, configured from our config only (never from the SDK's own env lookups); none
+ * without an API key, which the SDK would otherwise read from OPENAI_API_KEY itself.
+ */
+export function createOpenAiClient({
+  apiKey,
+  baseUrl,
+  timeoutMs,
+}: OpenAiClientOptions): OpenAI | null {
+  if (!apiKey) return null;
   return new OpenAI({
     apiKey,
     baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL,

@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai.fake.js';
+import { providerFailure as failure } from '../../../test/support/provider-failure.js';
 import { InvalidImageError, processImage } from '../../generations/image-processing.js';
-import { ProviderError, type ProviderRequest } from '../image-provider.js';
+import type { ProviderRequest } from '../image-provider.js';
+import { withLimits } from '../provider-limiter.js';
 import type { Downloader } from '../safe-download.js';
 import { OpenAiImageProvider, type OpenAiImageProviderOptions } from './openai.image-provider.js';
 
@@ -60,17 +62,6 @@ async function pngSize(bytes: Buffer): Promise<string> {
     .toBuffer({ resolveWithObject: true });
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
   return `${info.width}x${info.height}`;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 const imageCalls = () => fake.requests.filter((r) => r.path === '/v1/images/generations');
@@ -333,12 +324,13 @@ describe('OpenAiImageProvider: failures', () => {
   });
 });
 
+/** The limits are kept by the registry's wrapper, which every registered provider runs behind. */
 describe('OpenAiImageProvider: limits', () => {
   it('with concurrency 1, two jobs never have calls in flight at once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     fake.script({ kind: 'success', waitFor: gate }, { kind: 'success', waitFor: gate });
-    const openai = provider({ concurrency: 1 });
+    const openai = withLimits(provider({ concurrency: 1 }));
 
     const both = Promise.all([openai.generate(request()), openai.generate(request())]);
     await fake.waitForCalls(1);
@@ -356,7 +348,7 @@ describe('OpenAiImageProvider: limits', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     fake.script({ kind: 'success', waitFor: gate }, { kind: 'success', waitFor: gate });
-    const openai = provider({ concurrency: 2 });
+    const openai = withLimits(provider({ concurrency: 2 }));
 
     const both = Promise.all([openai.generate(request()), openai.generate(request())]);
     await fake.waitForCalls(2);

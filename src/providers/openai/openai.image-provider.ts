@@ -5,15 +5,14 @@ import type {
 } from 'openai/resources/images';
 import {
   ImageProvider,
+  needsSetting,
   ProviderError,
   type ModelCapabilities,
   type ProviderCapabilities,
   type ProviderImage,
   type ProviderRequest,
-  type ProviderLimits,
   type ProviderStatus,
 } from '../image-provider.js';
-import { ProviderLimiter } from '../provider-limiter.js';
 import type { Downloader } from '../safe-download.js';
 import { callOpenAi, createOpenAiClient, toProviderError } from './openai-client.js';
 
@@ -103,24 +102,20 @@ export class OpenAiImageProvider extends ImageProvider {
 
   private readonly client: OpenAI | null;
   private readonly timeoutMs: number;
-  private readonly limiter: ProviderLimiter;
   private readonly download: Downloader;
   private readonly capabilitiesValue: ProviderCapabilities;
 
   constructor(options: OpenAiImageProviderOptions) {
-    super();
+    super({ concurrency: options.concurrency, imagesPerMinute: options.imagesPerMinute });
     if (!MODELS.some((model) => model.capabilities.id === options.defaultModel)) {
       throw new Error(`Unknown OpenAI image model ${options.defaultModel}`);
     }
     this.timeoutMs = options.timeoutMs ?? 180_000;
-    this.client = options.apiKey
-      ? createOpenAiClient({
-          apiKey: options.apiKey,
-          baseUrl: options.baseUrl,
-          timeoutMs: this.timeoutMs,
-        })
-      : null;
-    this.limiter = new ProviderLimiter(options.concurrency, options.imagesPerMinute);
+    this.client = createOpenAiClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      timeoutMs: this.timeoutMs,
+    });
     this.download = options.download ?? noDownloader;
     this.capabilitiesValue = {
       defaultModel: options.defaultModel,
@@ -128,14 +123,8 @@ export class OpenAiImageProvider extends ImageProvider {
     };
   }
 
-  override limits(): ProviderLimits {
-    return { concurrency: this.limiter.concurrency, imagesPerMinute: this.limiter.imagesPerMinute };
-  }
-
   status(): ProviderStatus {
-    return this.client
-      ? { configured: true, missing: [] }
-      : { configured: false, missing: ['OPENAI_API_KEY'] };
+    return needsSetting('OPENAI_API_KEY', this.client !== null);
   }
 
   capabilities(): ProviderCapabilities {
@@ -153,9 +142,7 @@ export class OpenAiImageProvider extends ImageProvider {
     // One call at a time: a failed call stops the job before it pays for the rest.
     while (images.length < request.n) {
       const n = Math.min(model.perCall, request.n - images.length);
-      const data = await this.limiter.run(n, request.signal, () =>
-        this.call(client, model, request, n),
-      );
+      const data = await this.call(client, model, request, n);
       for (const item of data.slice(0, n)) images.push(await this.toImage(item, request.signal));
       // Fewer than asked: the runner reports the shortfall (retryable).
       if (data.length < n) break;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startReplicateFake, type ReplicateFake } from '../../../test/fakes/replicate.fake.js';
-import { ProviderError, type ProviderRequest } from '../image-provider.js';
+import { providerFailure as failure } from '../../../test/support/provider-failure.js';
+import type { ProviderRequest } from '../image-provider.js';
 import { createDownloader } from '../safe-download.js';
 import {
   ReplicateImageProvider,
@@ -49,15 +50,6 @@ describe('ReplicateImageProvider (real SDK against a loopback Replicate)', () =>
     signal: new AbortController().signal,
     ...overrides,
   });
-
-  async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-    const error = await promise.then(
-      () => new Error('expected a rejection'),
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
 
   it('is configured only with REPLICATE_API_TOKEN, and says so', () => {
     expect(provider({ apiToken: undefined }).status()).toEqual({

@@ -3,14 +3,13 @@ import { Logger } from '@nestjs/common';
 import Replicate, { type Prediction } from 'replicate';
 import {
   ImageProvider,
+  needsSetting,
   ProviderError,
   type ProviderCapabilities,
   type ProviderImage,
   type ProviderRequest,
-  type ProviderLimits,
   type ProviderStatus,
 } from '../image-provider.js';
-import { ProviderLimiter } from '../provider-limiter.js';
 import type { Downloader } from '../safe-download.js';
 import { modelMapping, type ModelMapping } from './replicate-models.js';
 
@@ -49,10 +48,9 @@ export class ReplicateImageProvider extends ImageProvider {
   private readonly client: Replicate | null;
   private readonly mapping: ModelMapping;
   private readonly target: { model: string } | { version: string };
-  private readonly limiter: ProviderLimiter;
 
   constructor(private readonly options: ReplicateImageProviderOptions) {
-    super();
+    super({ concurrency: options.concurrency, imagesPerMinute: options.imagesPerMinute });
     // No token, no client: the SDK would otherwise fall back to reading the environment itself.
     this.client = options.apiToken
       ? new Replicate({
@@ -65,17 +63,10 @@ export class ReplicateImageProvider extends ImageProvider {
     const [model, version] = options.model.split(':');
     this.target = version ? { version } : { model };
     this.mapping = modelMapping(model);
-    this.limiter = new ProviderLimiter(options.concurrency, options.imagesPerMinute);
-  }
-
-  override limits(): ProviderLimits {
-    return { concurrency: this.limiter.concurrency, imagesPerMinute: this.limiter.imagesPerMinute };
   }
 
   status(): ProviderStatus {
-    return this.client
-      ? { configured: true, missing: [] }
-      : { configured: false, missing: ['REPLICATE_API_TOKEN'] };
+    return needsSetting('REPLICATE_API_TOKEN', this.client !== null);
   }
 
   capabilities(): ProviderCapabilities {
@@ -103,22 +94,20 @@ export class ReplicateImageProvider extends ImageProvider {
     if (!client) {
       throw new ProviderError('provider_auth', 'Replicate needs REPLICATE_API_TOKEN', false);
     }
-    return this.limiter.run(request.n, request.signal, async () => {
-      const images: ProviderImage[] = [];
-      while (images.length < request.n) {
-        const count = Math.min(this.mapping.perPrediction, request.n - images.length);
-        const seed = request.seed + images.length;
-        const urls = await this.predict(client, this.mapping.input(request, count, seed), request);
-        for (const [index, url] of urls.slice(0, count).entries()) {
-          const bytes = await this.options.download(url, request.signal);
-          // The prediction takes one seed; only its first image is known to be drawn from it.
-          images.push({ bytes, revisedPrompt: null, seed: index === 0 ? seed : null });
-        }
-        // Fewer outputs than asked for: stop, and let the pipeline report the shortfall.
-        if (urls.length < count) break;
+    const images: ProviderImage[] = [];
+    while (images.length < request.n) {
+      const count = Math.min(this.mapping.perPrediction, request.n - images.length);
+      const seed = request.seed + images.length;
+      const urls = await this.predict(client, this.mapping.input(request, count, seed), request);
+      for (const [index, url] of urls.slice(0, count).entries()) {
+        const bytes = await this.options.download(url, request.signal);
+        // The prediction takes one seed; only its first image is known to be drawn from it.
+        images.push({ bytes, revisedPrompt: null, seed: index === 0 ? seed : null });
       }
-      return images;
-    });
+      // Fewer outputs than asked for: stop, and let the pipeline report the shortfall.
+      if (urls.length < count) break;
+    }
+    return images;
   }
 
   /** Creates one prediction, reports its id, waits for it (bounded) and returns its output URLs. */

@@ -7,14 +7,8 @@ import {
   type BlobHTTPHeaders,
   type ContainerClient,
 } from '@azure/storage-blob';
-import { assertValidKey } from './blob-keys.js';
-import {
-  BlobStore,
-  type BlobInfo,
-  type BlobRead,
-  type BlobWriteOptions,
-  type ByteRange,
-} from './blob-store.js';
+import type { ByteRange } from '../../common/http-range.js';
+import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
 
 export interface AzureBlobStoreOptions {
@@ -62,7 +56,6 @@ export class AzureBlobStore extends BlobStore {
    * overlap, the later commit fails (InvalidBlockList) and that put rejects.
    */
   async put(key: string, body: Buffer | Readable, options: BlobWriteOptions): Promise<BlobInfo> {
-    assertValidKey(key);
     await this.ready();
     const blob = this.container.getBlockBlobClient(key);
     const headers: BlobHTTPHeaders = {
@@ -95,7 +88,6 @@ export class AzureBlobStore extends BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<BlobRead | null> {
-    assertValidKey(key);
     if (range) assertRangeShape(key, range);
     await this.ready();
     const blob = this.container.getBlobClient(key);
@@ -126,7 +118,6 @@ export class AzureBlobStore extends BlobStore {
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
-    assertValidKey(key);
     await this.ready();
     try {
       const properties = await this.container.getBlobClient(key).getProperties();
@@ -147,7 +138,6 @@ export class AzureBlobStore extends BlobStore {
   }
 
   async delete(key: string): Promise<boolean> {
-    assertValidKey(key);
     await this.ready();
     const response = await this.container
       .getBlobClient(key)
@@ -189,7 +179,6 @@ export class AzureBlobStore extends BlobStore {
 
   /** A read-only blob SAS; only a shared key can sign one (a SAS token cannot make another). */
   override async signedUrl(key: string, ttlSeconds: number): Promise<string | null> {
-    assertValidKey(key);
     if (!this.canSign) return null;
     return this.container.getBlobClient(key).generateSasUrl({
       permissions: BlobSASPermissions.parse('r'),

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ByteRange } from '../../common/http-range.js';
 
 export interface BlobWriteOptions {
   readonly contentType: string;
@@ -13,12 +14,6 @@ export interface BlobInfo {
   readonly lastModified: Date;
 }
 
-/** Inclusive byte range, as in HTTP: `{ start: 0, end: 0 }` is the first byte. */
-export interface ByteRange {
-  readonly start: number;
-  readonly end: number;
-}
-
 export interface BlobRead {
   readonly stream: Readable;
   /** Size of the whole blob. */
@@ -29,8 +24,9 @@ export interface BlobRead {
 }
 
 /**
- * Bytes by key. Keys are made by the server (`blob-keys.ts`), never taken from a client, and every
- * adapter refuses a key that could leave its root. A port's behaviour is what
+ * Bytes by key. Keys are made by the server (`blob-keys.ts`), never taken from a client, and a key
+ * that could leave the store is refused before any adapter sees it (`ValidatedBlobStore`, which
+ * the factory puts around every adapter). A port's behaviour is what
  * `test/contracts/blob-store.contract.ts` says.
  */
 export abstract class BlobStore {

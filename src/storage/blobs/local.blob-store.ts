@@ -4,14 +4,9 @@ import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/pro
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertValidKey, InvalidBlobKeyError } from './blob-keys.js';
-import {
-  BlobStore,
-  type BlobInfo,
-  type BlobRead,
-  type BlobWriteOptions,
-  type ByteRange,
-} from './blob-store.js';
+import type { ByteRange } from '../../common/http-range.js';
+import { InvalidBlobKeyError } from './blob-keys.js';
+import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -103,9 +98,11 @@ export class LocalBlobStore extends BlobStore {
     await unlink(probe);
   }
 
-  /** The file for `key`, proven to lie under the root (the key check already makes it so). */
+  /**
+   * The file for `key`, proven to lie under the root: a second guard behind `ValidatedBlobStore`,
+   * which already refuses every key that could leave it.
+   */
   private pathOf(key: string): string {
-    assertValidKey(key);
     const path = resolve(this.root, key);
     if (!path.startsWith(this.root + sep)) throw new InvalidBlobKeyError(key);
     return path;

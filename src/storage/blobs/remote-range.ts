@@ -1,6 +1,6 @@
 /** Ranged reads from stores over HTTP (Azure Blob, S3): what was asked, what the server sent. */
 import { pipeline, Transform, type Readable } from 'node:stream';
-import type { ByteRange } from './blob-store.js';
+import type { ByteRange } from '../../common/http-range.js';
 
 /** Refuses a range no blob could hold, before any request is made. */
 export function assertRangeShape(key: string, range: ByteRange): void {

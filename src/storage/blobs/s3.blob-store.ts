@@ -10,14 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertValidKey } from './blob-keys.js';
-import {
-  BlobStore,
-  type BlobInfo,
-  type BlobRead,
-  type BlobWriteOptions,
-  type ByteRange,
-} from './blob-store.js';
+import type { ByteRange } from '../../common/http-range.js';
+import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
 
 export interface S3BlobStoreOptions {
@@ -75,7 +69,6 @@ export class S3BlobStore extends BlobStore {
    * aborted when anything fails, so no partial object is ever visible.
    */
   async put(key: string, body: Buffer | Readable, options: BlobWriteOptions): Promise<BlobInfo> {
-    assertValidKey(key);
     const params = {
       Bucket: this.bucket,
       Key: key,
@@ -96,7 +89,6 @@ export class S3BlobStore extends BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<BlobRead | null> {
-    assertValidKey(key);
     if (range) assertRangeShape(key, range);
     let output;
     try {
@@ -123,8 +115,21 @@ export class S3BlobStore extends BlobStore {
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
-    assertValidKey(key);
-    return this.head(key);
+    try {
+      const output = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      return {
+        key,
+        size: output.ContentLength ?? 0,
+        contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
+        lastModified: output.LastModified ?? new Date(0),
+      };
+    } catch (error) {
+      // A HEAD answer has no body, so a missing bucket reads as a missing key too: check() tells.
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
   }
 
   async exists(key: string): Promise<boolean> {
@@ -132,9 +137,8 @@ export class S3BlobStore extends BlobStore {
   }
 
   async delete(key: string): Promise<boolean> {
-    assertValidKey(key);
     // S3 answers a delete the same whether or not the object was there: ask first.
-    if (!(await this.head(key))) return false;
+    if (!(await this.stat(key))) return false;
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     return true;
   }
@@ -156,7 +160,7 @@ export class S3BlobStore extends BlobStore {
       const keys = (page.Contents ?? []).flatMap(({ Key }) => (Key ? [Key] : []));
       for (let i = 0; i < keys.length; i += HEAD_CONCURRENCY) {
         const infos = await Promise.all(
-          keys.slice(i, i + HEAD_CONCURRENCY).map((key) => this.head(key)),
+          keys.slice(i, i + HEAD_CONCURRENCY).map((key) => this.stat(key)),
         );
         for (const info of infos) if (info) yield info;
       }
@@ -182,7 +186,6 @@ export class S3BlobStore extends BlobStore {
 
   /** A presigned GET (signed here, no request made). */
   override async signedUrl(key: string, ttlSeconds: number): Promise<string | null> {
-    assertValidKey(key);
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: ttlSeconds,
     });
@@ -191,25 +194,6 @@ export class S3BlobStore extends BlobStore {
   /** Nest calls this on shutdown: closes the client's kept-alive sockets. */
   onModuleDestroy(): void {
     this.client.destroy();
-  }
-
-  /** HEAD without the key check, for keys S3 itself listed. `null` when there is no such object. */
-  private async head(key: string): Promise<BlobInfo | null> {
-    try {
-      const output = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
-      );
-      return {
-        key,
-        size: output.ContentLength ?? 0,
-        contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
-        lastModified: output.LastModified ?? new Date(0),
-      };
-    } catch (error) {
-      // A HEAD answer has no body, so a missing bucket reads as a missing key too: check() tells.
-      if (statusOf(error) === 404) return null;
-      throw error;
-    }
   }
 
   /** Streams `body` up; returns its length. */

@@ -15,12 +15,11 @@ export interface JobPatch {
   readonly providerRef?: string | null;
 }
 
-/** Either an owner's jobs or a schedule's runs (at least one of the two). */
-export interface JobFilter {
-  readonly ownerId?: string;
-  readonly scheduleId?: string;
-  readonly status?: JobStatus;
-}
+/** An owner's jobs, a schedule's runs, or one owner's runs of a schedule: never every job. */
+export type JobFilter = (
+  | { readonly ownerId: string; readonly scheduleId?: string }
+  | { readonly ownerId?: string; readonly scheduleId: string }
+) & { readonly status?: JobStatus };
 
 export abstract class JobsRepository {
   /**
@@ -41,7 +40,8 @@ export abstract class JobsRepository {
   abstract claimNext(workerId: string, now: string): Promise<GenerationJob | null>;
   /**
    * Compare-and-set: applies `patch` only if the job is in status `from` (and, when given, held
-   * by `workerId`). Returns the updated job, or `null` when the job moved on meanwhile.
+   * by `workerId`, with its last heartbeat at `heartbeatAt`). Returns the updated job, or `null`
+   * when the job moved on meanwhile. Only `JobLifecycle` calls it: it owns the state machine.
    */
   abstract transition(
     id: string,
@@ -49,6 +49,7 @@ export abstract class JobsRepository {
     patch: JobPatch,
     now: string,
     workerId?: string,
+    heartbeatAt?: string,
   ): Promise<GenerationJob | null>;
   /**
    * Takes `imageId` out of the job's `imageIds` (an image was deleted), whatever the job's
@@ -60,6 +61,12 @@ export abstract class JobsRepository {
     imageId: string,
     now: string,
   ): Promise<GenerationJob | null>;
-  /** Re-queues running jobs whose heartbeat is older than `staleBefore`; returns how many. */
+  /** Running jobs whose heartbeat is older than `staleBefore`: their worker is gone. */
+  abstract listStale(staleBefore: string): Promise<GenerationJob[]>;
+  /**
+   * Re-queues running jobs whose heartbeat is older than `staleBefore`; returns how many. The bulk
+   * form, without events: the app re-queues through `JobLifecycle.requeueStale`, which publishes
+   * each job it moves.
+   */
   abstract requeueStale(staleBefore: string, now: string): Promise<number>;
 }

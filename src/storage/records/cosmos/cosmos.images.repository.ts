@@ -1,6 +1,7 @@
 import type { PatchOperation } from '@azure/cosmos';
 import type { PageRequest } from '../../../common/cursor.js';
-import { ImagesRepository, type ImageFilter, type ImagePatch } from '../images.repository.js';
+import { searchTokens, type ImageSearch } from '../image-search.js';
+import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../records.js';
 import {
   AFTER,
@@ -41,33 +42,17 @@ const toImage = (doc: ImageRecord): ImageRecord => ({
   createdAt: doc.createdAt,
 });
 
-/** Words as SQLite's FTS5 `unicode61 remove_diacritics 2` sees them: letters and digits,
- * case and accents folded. */
-function words(text: string): string[] {
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase();
-  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** What search matches: the prompt's and tags' words, each with a space on both sides. */
-export function toSearchText(prompt: string, tags: readonly string[]): string {
-  return ` ${[...new Set([...words(prompt), ...tags.flatMap(words)])].join(' ')} `;
-}
+/** What search matches: the image's search tokens, each with a space on both sides. */
+const toSearchText = (prompt: string, tags: readonly string[]): string =>
+  ` ${searchTokens(prompt, tags).join(' ')} `;
 
 /**
- * A user's search text as substrings of `searchText`, all required: each word whole
- * (" word "), the last as a word prefix (" wor"), as the SQLite adapter's FTS query does. Only
- * 2-argument CONTAINS on parameters: no query syntax gets through, and it runs everywhere.
- * Null when the text has no word.
+ * A search as substrings of `searchText`, all required: each token whole (" word "), the last as
+ * a word prefix (" wor"). Only 2-argument CONTAINS on parameters: no query syntax gets through,
+ * and it runs everywhere.
  */
-export function toSearchTerms(text: string): string[] | null {
-  const found = words(text.normalize('NFKC')).slice(0, 16);
-  if (found.length === 0) return null;
-  return found.map((word, i) => (i === found.length - 1 ? ` ${word}` : ` ${word} `));
-}
+const toSearchTerms = ({ tokens }: ImageSearch): string[] =>
+  tokens.map((token, i) => (i === tokens.length - 1 ? ` ${token}` : ` ${token} `));
 
 const toDoc = (image: ImageRecord): ImageDoc => ({
   ...toImage(image),
@@ -98,7 +83,7 @@ export class CosmosImagesRepository extends ImagesRepository {
     return doc ? toImage(doc) : null;
   }
 
-  async list(filter: ImageFilter, page: PageRequest): Promise<ImageRecord[]> {
+  protected async listMatching(filter: ImageQuery, page: PageRequest): Promise<ImageRecord[]> {
     const where: string[] = [];
     const values: Record<string, string | number> = { limit: page.limit };
     const add = (clause: string, name: string, value: string | undefined) => {
@@ -113,10 +98,10 @@ export class CosmosImagesRepository extends ImagesRepository {
     add('ARRAY_CONTAINS(c.tags, @tag)', 'tag', filter.tag);
     add('c.createdAt >= @from', 'from', filter.from);
     add('c.createdAt < @to', 'to', filter.to);
-    if (filter.q !== undefined) {
-      const terms = toSearchTerms(filter.q);
-      if (terms === null) return [];
-      terms.forEach((term, i) => add(`CONTAINS(c.searchText, @q${i})`, `q${i}`, term));
+    if (filter.search) {
+      toSearchTerms(filter.search).forEach((term, i) =>
+        add(`CONTAINS(c.searchText, @q${i})`, `q${i}`, term),
+      );
     }
     if (page.after) {
       where.push(AFTER);

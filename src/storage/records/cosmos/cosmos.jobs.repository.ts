@@ -146,16 +146,10 @@ export class CosmosJobsRepository extends JobsRepository {
 
   async list(filter: JobFilter, page: PageRequest): Promise<GenerationJob[]> {
     const where: string[] = [];
-    let prefix: 'ownerId' | 'scheduleId' | undefined;
-    if (filter.ownerId !== undefined) {
-      where.push('c.ownerId = @ownerId');
-      prefix = 'ownerId';
-    }
-    if (filter.scheduleId !== undefined) {
-      where.push('c.scheduleId = @scheduleId');
-      prefix ??= 'scheduleId';
-    }
-    if (!prefix) throw new Error('JobFilter needs ownerId or scheduleId');
+    // The sort starts with a field the filter fixes, so that a composite index serves it.
+    const prefix = filter.ownerId !== undefined ? 'ownerId' : 'scheduleId';
+    if (filter.ownerId !== undefined) where.push('c.ownerId = @ownerId');
+    if (filter.scheduleId !== undefined) where.push('c.scheduleId = @scheduleId');
     if (filter.status) where.push('c.status = @status');
     if (page.after) where.push(AFTER);
     const docs = await queryAll<JobDoc>(
@@ -225,11 +219,13 @@ export class CosmosJobsRepository extends JobsRepository {
     patch: JobPatch,
     now: string,
     workerId?: string,
+    heartbeatAt?: string,
   ): Promise<GenerationJob | null> {
     for (;;) {
       const { resource: doc } = await this.cosmos.jobs.item(id, id).read<JobDoc>();
       if (!doc || doc.status !== from) return null;
       if (workerId !== undefined && doc.workerId !== workerId) return null;
+      if (heartbeatAt !== undefined && doc.heartbeatAt !== heartbeatAt) return null;
       const updated = await this.replaceIfMatch(doc, patched(toJob(doc), patch, now));
       if (updated) return updated;
       // Written meanwhile: read again and re-check the guard.
@@ -252,13 +248,12 @@ export class CosmosJobsRepository extends JobsRepository {
     }
   }
 
+  async listStale(staleBefore: string): Promise<GenerationJob[]> {
+    return (await this.queryStale(staleBefore)).map(toJob);
+  }
+
   async requeueStale(staleBefore: string, now: string): Promise<number> {
-    const stale = await queryAll<JobDoc>(
-      this.cosmos.jobs,
-      sql(`SELECT * FROM c WHERE c.status = 'running' AND c.heartbeatAt < @staleBefore`, {
-        staleBefore,
-      }),
-    );
+    const stale = await this.queryStale(staleBefore);
     let requeued = 0;
     for (const found of stale) {
       for (let doc: JobDoc | undefined = found; doc;) {
@@ -286,6 +281,15 @@ export class CosmosJobsRepository extends JobsRepository {
       }
     }
     return requeued;
+  }
+
+  private queryStale(staleBefore: string): Promise<JobDoc[]> {
+    return queryAll<JobDoc>(
+      this.cosmos.jobs,
+      sql(`SELECT * FROM c WHERE c.status = 'running' AND c.heartbeatAt < @staleBefore`, {
+        staleBefore,
+      }),
+    );
   }
 
   /** Replaces the job if it is still the version `doc` was read at; null otherwise. */

@@ -25,8 +25,8 @@ export class CosmosUsersRepository extends UsersRepository {
     this.claims = new Claims(cosmos.keys);
   }
 
-  async create(user: User): Promise<User> {
-    const record = toUser({ ...user, email: user.email.toLowerCase() });
+  protected async insert(user: User): Promise<User> {
+    const record = toUser(user);
     const claim = await this.claims.take(emailClaim(record.email), [record.email], record);
     if (claim.record.id !== record.id) throw new UniqueViolationError('user-email');
     return this.materialize(record);
@@ -37,8 +37,8 @@ export class CosmosUsersRepository extends UsersRepository {
     return resource ? toUser(resource) : null;
   }
 
-  async findByEmail(email: string): Promise<User | null> {
-    const claim = await this.claims.read<User>(emailClaim(email.toLowerCase()));
+  protected async findByFoldedEmail(email: string): Promise<User | null> {
+    const claim = await this.claims.read<User>(emailClaim(email));
     if (!claim) return null;
     return (await this.findById(claim.record.id)) ?? this.materialize(claim.record);
   }

@@ -16,7 +16,7 @@ import type {
   User,
   Visibility,
 } from '../records.js';
-import { searchTokens } from './mongo.queries.js';
+import { searchTokens } from '../image-search.js';
 
 export interface UserDoc {
   _id: string;

@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../../common/cursor.js';
-import { ImagesRepository, type ImageFilter, type ImagePatch } from '../images.repository.js';
+import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../records.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromImageDoc, toImageDoc, type ImageDoc } from './mongo.documents.js';
@@ -44,12 +44,11 @@ export class MongoImagesRepository extends ImagesRepository {
     return doc ? fromImageDoc(doc) : null;
   }
 
-  async list(filter: ImageFilter, page: PageRequest): Promise<ImageRecord[]> {
-    const where = imageListFilter(filter, page.after);
-    // No word in `q` matches nothing; a limit of 0 means "no limit" to MongoDB.
-    if (where === null || page.limit <= 0) return [];
+  protected async listMatching(query: ImageQuery, page: PageRequest): Promise<ImageRecord[]> {
+    // A limit of 0 means "no limit" to MongoDB.
+    if (page.limit <= 0) return [];
     const docs = await this.mongo.images
-      .find(where, READ)
+      .find(imageListFilter(query, page.after), READ)
       .sort(NEWEST_FIRST)
       .limit(page.limit)
       .lean<StoredImage[]>()

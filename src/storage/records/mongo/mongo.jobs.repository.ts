@@ -92,11 +92,14 @@ export class MongoJobsRepository extends JobsRepository {
     patch: JobPatch,
     now: string,
     workerId?: string,
+    heartbeatAt?: string,
   ): Promise<GenerationJob | null> {
     const doc = await this.mongo.jobs
-      .findOneAndUpdate(transitionFilter(id, from, workerId), jobPatchUpdate(patch, now), {
-        returnDocument: 'after',
-      })
+      .findOneAndUpdate(
+        transitionFilter(id, from, workerId, heartbeatAt),
+        jobPatchUpdate(patch, now),
+        { returnDocument: 'after' },
+      )
       .lean<JobDoc>()
       .exec();
     return doc ? fromJobDoc(doc) : null;
@@ -110,6 +113,14 @@ export class MongoJobsRepository extends JobsRepository {
       .lean<JobDoc>()
       .exec();
     return doc ? fromJobDoc(doc) : this.findById(jobId);
+  }
+
+  async listStale(staleBefore: string): Promise<GenerationJob[]> {
+    const docs = await this.mongo.jobs
+      .find(staleRunningFilter(staleBefore))
+      .lean<JobDoc[]>()
+      .exec();
+    return docs.map(fromJobDoc);
   }
 
   async requeueStale(staleBefore: string, now: string): Promise<number> {

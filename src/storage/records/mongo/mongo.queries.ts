@@ -6,7 +6,8 @@
  */
 import type { QueryFilter, UpdateQuery } from 'mongoose';
 import type { PageCursor } from '../../../common/cursor.js';
-import type { ImageFilter, ImagePatch } from '../images.repository.js';
+import { searchTokens, type ImageSearch } from '../image-search.js';
+import type { ImagePatch, ImageQuery } from '../images.repository.js';
 import type { JobFilter, JobPatch } from '../jobs.repository.js';
 import type { JobStatus } from '../records.js';
 import type { SchedulePatch } from '../schedules.repository.js';
@@ -17,42 +18,20 @@ export const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
 /** The claim order: the oldest queued job first. */
 export const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
 
-/** At most this many words of `q` are searched, like the SQLite adapter. */
-const MAX_QUERY_WORDS = 16;
-const WORD = /[\p{L}\p{N}]+/gu;
-const MARKS = /\p{M}/gu;
-
-/**
- * The words of a text, as the SQLite adapter's `toFtsQuery` splits them (NFKC, runs of letters
- * and digits), then folded as its FTS5 tokenizer folds them (lower case, diacritics removed), so
- * that both stores find the same images for the same `q`.
- */
-export function words(text: string): string[] {
-  return (text.normalize('NFKC').match(WORD) ?? []).map((word) =>
-    word.toLowerCase().normalize('NFD').replace(MARKS, '').normalize('NFC'),
-  );
-}
-
-/** What `q` can find an image by: the distinct words of its prompt and of its tags. */
-export function searchTokens(prompt: string, tags: readonly string[]): string[] {
-  return [...new Set([prompt, ...tags].flatMap(words))];
-}
-
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * `q` as a filter: every word must be a token of the image, the last one as a prefix ("ligh"
- * finds "lighthouse"); `null` when `q` has no word (nothing can match). Not a `$text` index:
- * `$text` cannot match a prefix, cannot be combined with a keyset sort (it wants its own score
- * order, or a blocking sort of every match), and Cosmos DB's MongoDB API lacks it. An anchored,
- * case-sensitive regex over lower-cased tokens uses the multikey index's bounds.
+ * A search as a filter: every token must be one of the image's, the last one as a prefix ("ligh"
+ * finds "lighthouse"). Not a `$text` index: `$text` cannot match a prefix, cannot be combined
+ * with a keyset sort (it wants its own score order, or a blocking sort of every match), and
+ * Cosmos DB's MongoDB API lacks it. An anchored, case-sensitive regex over folded tokens uses the
+ * multikey index's bounds.
  */
-export function searchFilter(q: string): QueryFilter<ImageDoc> | null {
-  const terms = words(q).slice(0, MAX_QUERY_WORDS);
-  const last = terms.pop();
-  if (last === undefined) return null;
+export function searchFilter({ tokens }: ImageSearch): QueryFilter<ImageDoc> {
+  const whole = tokens.slice(0, -1);
+  const last = tokens[tokens.length - 1];
   const conditions: QueryFilter<ImageDoc>[] = [];
-  if (terms.length > 0) conditions.push({ searchTokens: { $all: [...new Set(terms)] } });
+  if (whole.length > 0) conditions.push({ searchTokens: { $all: [...new Set(whole)] } });
   conditions.push({ searchTokens: { $elemMatch: { $regex: `^${escapeRegex(last)}` } } });
   return { $and: conditions };
 }
@@ -79,6 +58,7 @@ export function afterCursor<F extends object>(filter: F, after: PageCursor | und
 
 /** A page of an owner's jobs or of a schedule's runs. */
 export function jobListFilter(filter: JobFilter, after?: PageCursor): QueryFilter<JobDoc> {
+  // The type already says so; this refuses untyped input, which would match every owner's jobs.
   if (filter.ownerId === undefined && filter.scheduleId === undefined) {
     throw new Error('JobFilter needs ownerId or scheduleId');
   }
@@ -89,11 +69,8 @@ export function jobListFilter(filter: JobFilter, after?: PageCursor): QueryFilte
   return afterCursor(where, after);
 }
 
-/** A gallery or history page; `null` when `q` has no word, so that nothing can match. */
-export function imageListFilter(
-  filter: ImageFilter,
-  after?: PageCursor,
-): QueryFilter<ImageDoc> | null {
+/** A gallery or history page. */
+export function imageListFilter(filter: ImageQuery, after?: PageCursor): QueryFilter<ImageDoc> {
   const where: QueryFilter<ImageDoc> = {};
   if (filter.visibility) where.visibility = { $eq: filter.visibility };
   if (filter.ownerId) where.ownerId = { $eq: filter.ownerId };
@@ -107,11 +84,7 @@ export function imageListFilter(
       ...(filter.to ? { $lt: filter.to } : {}),
     };
   }
-  if (filter.q !== undefined) {
-    const search = searchFilter(filter.q);
-    if (search === null) return null;
-    Object.assign(where, search);
-  }
+  if (filter.search) Object.assign(where, searchFilter(filter.search));
   return afterCursor(where, after);
 }
 
@@ -158,16 +131,21 @@ export const claimUpdate = (workerId: string, now: string): UpdateQuery<JobDoc> 
   $min: { startedAt: now },
 });
 
-/** Compare-and-set: the job must still be in `from` (and held by `workerId`, when given). */
+/**
+ * Compare-and-set: the job must still be in `from` (and, when given, held by `workerId`, with its
+ * last heartbeat at `heartbeatAt`).
+ */
 export function transitionFilter(
   id: string,
   from: JobStatus,
   workerId?: string,
+  heartbeatAt?: string,
 ): QueryFilter<JobDoc> {
   return {
     _id: { $eq: id },
     status: { $eq: from },
     ...(workerId === undefined ? {} : { workerId: { $eq: workerId } }),
+    ...(heartbeatAt === undefined ? {} : { heartbeatAt: { $eq: heartbeatAt } }),
   };
 }
 

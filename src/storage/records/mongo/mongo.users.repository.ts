@@ -9,17 +9,16 @@ export class MongoUsersRepository extends UsersRepository {
     super();
   }
 
-  async create(user: User): Promise<User> {
-    const stored = { ...user, email: user.email.toLowerCase() };
+  protected async insert(user: User): Promise<User> {
     try {
-      await this.mongo.users.insertOne(toUserDoc(stored));
+      await this.mongo.users.insertOne(toUserDoc(user));
     } catch (error) {
-      if (mayViolate(error, ['email']) && (await this.findByEmail(stored.email))) {
+      if (mayViolate(error, ['email']) && (await this.findByFoldedEmail(user.email))) {
         throw new UniqueViolationError('user-email');
       }
       throw error;
     }
-    return stored;
+    return user;
   }
 
   async findById(id: string): Promise<User | null> {
@@ -27,9 +26,9 @@ export class MongoUsersRepository extends UsersRepository {
     return doc ? fromUserDoc(doc) : null;
   }
 
-  async findByEmail(email: string): Promise<User | null> {
+  protected async findByFoldedEmail(email: string): Promise<User | null> {
     const doc = await this.mongo.users
-      .findOne({ email: { $eq: email.toLowerCase() } })
+      .findOne({ email: { $eq: email } })
       .lean<UserDoc>()
       .exec();
     return doc ? fromUserDoc(doc) : null;

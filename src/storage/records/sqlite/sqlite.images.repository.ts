@@ -1,5 +1,6 @@
 import type { PageRequest } from '../../../common/cursor.js';
-import { ImagesRepository, type ImageFilter, type ImagePatch } from '../images.repository.js';
+import type { ImageSearch } from '../image-search.js';
+import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord, type Visibility } from '../records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
@@ -140,16 +141,11 @@ const toRow = (image: ImageRecord): ImageRow => ({
 const COLUMNS = Object.keys(toRow({ lineage: {}, tags: [] } as unknown as ImageRecord));
 
 /**
- * Turns a user's search text into an FTS5 query: each word quoted (no FTS syntax gets through),
- * all required, the last one also matching as a prefix ("ligh" finds "lighthouse").
+ * A search as an FTS5 query: each word quoted (no FTS syntax gets through), all required, the
+ * last one also as a prefix. The words go as written: the FTS5 tokenizer folds them as it folded
+ * the stored prompts and tags.
  */
-export function toFtsQuery(text: string): string | null {
-  const words =
-    text
-      .normalize('NFKC')
-      .match(/[\p{L}\p{N}]+/gu)
-      ?.slice(0, 16) ?? [];
-  if (words.length === 0) return null;
+function toFtsQuery({ words }: ImageSearch): string {
   return words.map((word, i) => `"${word}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
 
@@ -179,7 +175,7 @@ export class SqliteImagesRepository extends ImagesRepository {
     return row ? toImage(row) : null;
   }
 
-  async list(filter: ImageFilter, page: PageRequest): Promise<ImageRecord[]> {
+  protected async listMatching(filter: ImageQuery, page: PageRequest): Promise<ImageRecord[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: page.limit };
     const add = (clause: string, values: Record<string, unknown>) => {
@@ -195,10 +191,10 @@ export class SqliteImagesRepository extends ImagesRepository {
     if (filter.tag) {
       add('EXISTS (SELECT 1 FROM json_each(images.tags) WHERE value = @tag)', { tag: filter.tag });
     }
-    if (filter.q !== undefined) {
-      const match = toFtsQuery(filter.q);
-      if (match === null) return [];
-      add('seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)', { match });
+    if (filter.search) {
+      add('seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)', {
+        match: toFtsQuery(filter.search),
+      });
     }
     if (page.after) {
       add('(created_at, id) < (@afterCreatedAt, @afterId)', {

@@ -94,6 +94,7 @@ export class SqliteJobsRepository extends JobsRepository {
   private readonly bySlot: Statement<[string, string], JobRow>;
   private readonly activeCount: Statement<[string], { n: number }>;
   private readonly claimStmt: Statement<{ workerId: string; now: string }, JobRow>;
+  private readonly staleStmt: Statement<[string], JobRow>;
   private readonly requeueStmt: Statement<{ staleBefore: string; now: string }>;
   private readonly removeImageStmt: Statement<
     { jobId: string; imageId: string; now: string },
@@ -123,6 +124,9 @@ export class SqliteJobsRepository extends JobsRepository {
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= @now
                      ORDER BY created_at, id LIMIT 1)
         RETURNING *`,
+    );
+    this.staleStmt = db.prepare(
+      `SELECT * FROM jobs WHERE status = 'running' AND heartbeat_at < ? ORDER BY heartbeat_at, id`,
     );
     this.requeueStmt = db.prepare(
       `UPDATE jobs SET status = 'queued', worker_id = NULL, heartbeat_at = NULL, updated_at = @now
@@ -168,7 +172,6 @@ export class SqliteJobsRepository extends JobsRepository {
     const where: string[] = [];
     if (filter.ownerId !== undefined) where.push('owner_id = @ownerId');
     if (filter.scheduleId !== undefined) where.push('schedule_id = @scheduleId');
-    if (where.length === 0) throw new Error('JobFilter needs ownerId or scheduleId');
     if (filter.status) where.push('status = @status');
     if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
     const rows = this.sqlite
@@ -202,16 +205,19 @@ export class SqliteJobsRepository extends JobsRepository {
     patch: JobPatch,
     now: string,
     workerId?: string,
+    heartbeatAt?: string,
   ): Promise<GenerationJob | null> {
     const sets = ['updated_at = @now'];
-    const params: Record<string, unknown> = { id, from, now, workerId };
+    const params: Record<string, unknown> = { id, from, now, workerId, heartbeatAt };
     for (const [key, value] of Object.entries(patch) as [keyof JobPatch, never][]) {
       if (value === undefined) continue;
       const [column, encode] = PATCH_COLUMNS[key] as [string, (v: unknown) => unknown];
       sets.push(`${column} = @p_${column}`);
       params[`p_${column}`] = encode(value);
     }
-    const guard = workerId === undefined ? '' : ' AND worker_id = @workerId';
+    const guard =
+      (workerId === undefined ? '' : ' AND worker_id = @workerId') +
+      (heartbeatAt === undefined ? '' : ' AND heartbeat_at = @heartbeatAt');
     const row = this.sqlite
       .statement<Record<string, unknown>, JobRow>(
         `UPDATE jobs SET ${sets.join(', ')} WHERE id = @id AND status = @from${guard} RETURNING *`,
@@ -224,6 +230,10 @@ export class SqliteJobsRepository extends JobsRepository {
     // One statement, so concurrent removals cannot overwrite each other's list.
     const row = this.removeImageStmt.get({ jobId, imageId, now });
     return row ? toJob(row) : this.findById(jobId);
+  }
+
+  async listStale(staleBefore: string): Promise<GenerationJob[]> {
+    return this.staleStmt.all(staleBefore).map(toJob);
   }
 
   async requeueStale(staleBefore: string, now: string): Promise<number> {

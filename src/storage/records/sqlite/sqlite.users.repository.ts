@@ -35,15 +35,14 @@ export class SqliteUsersRepository extends UsersRepository {
     this.byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
   }
 
-  async create(user: User): Promise<User> {
-    const row = { ...user, email: user.email.toLowerCase() };
+  protected async insert(user: User): Promise<User> {
     try {
-      this.insertStmt.run(row);
+      this.insertStmt.run(user);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email')) throw new UniqueViolationError('user-email');
       throw error;
     }
-    return row;
+    return user;
   }
 
   async findById(id: string): Promise<User | null> {
@@ -51,8 +50,8 @@ export class SqliteUsersRepository extends UsersRepository {
     return row ? toUser(row) : null;
   }
 
-  async findByEmail(email: string): Promise<User | null> {
-    const row = this.byEmail.get(email.toLowerCase());
+  protected async findByFoldedEmail(email: string): Promise<User | null> {
+    const row = this.byEmail.get(email);
     return row ? toUser(row) : null;
   }
 }

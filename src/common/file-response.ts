@@ -1,0 +1,110 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { RangeNotSatisfiableError } from './errors.js';
+import { parseRange, type ByteRange } from './http-range.js';
+
+/**
+ * What a blob route sends, as its service decides it once access is granted: the service says
+ * what, `sendFile` says how (conditional requests, ranges, cache headers). Services never build a
+ * status or a header.
+ */
+export interface FileResponse {
+  /** A strong validator, quoted (`"…"`): the same bytes always carry the same tag. */
+  readonly etag: string;
+  /** Who may keep a copy: any cache, or only the asker's (see `cacheHeaders`). */
+  readonly visibility: 'public' | 'private';
+  readonly lastModified?: Date;
+  /** Where the bytes are; asked only when the request is not answered with 304. */
+  readonly body: () => Promise<FileBody>;
+}
+
+/** A URL that serves the bytes itself (a blob store's signed URL), or the bytes. */
+export type FileBody = { readonly redirect: string } | FileStream;
+
+export interface FileStream {
+  readonly contentType: string;
+  /** Size of the whole file: ranges are checked against it before anything is read. */
+  readonly size: number;
+  /** Streams the file, or `range` of it (always inside `size`). */
+  open(range?: ByteRange): Promise<Readable>;
+}
+
+/** The request headers `answerFile` reads. */
+export interface FileRequest {
+  readonly range?: string;
+  readonly 'if-none-match'?: string;
+  readonly 'if-modified-since'?: string;
+}
+
+export interface FileAnswer {
+  readonly status: 200 | 206 | 302 | 304;
+  readonly headers: Record<string, string>;
+  readonly body?: Readable;
+}
+
+/** Answers `request` with `file`: 304, 302, 206 or 200; an unsatisfiable range throws (→ 416). */
+export async function answerFile(file: FileResponse, request: FileRequest): Promise<FileAnswer> {
+  const headers: Record<string, string> = {
+    etag: file.etag,
+    ...cacheHeaders(file.visibility),
+    'accept-ranges': 'bytes',
+    ...(file.lastModified ? { 'last-modified': file.lastModified.toUTCString() } : {}),
+  };
+  if (notModified(file, request)) return { status: 304, headers };
+
+  const body = await file.body();
+  if ('redirect' in body) {
+    // The link expires, so the redirect must not be cached longer than it lives.
+    return {
+      status: 302,
+      headers: { location: body.redirect, 'cache-control': 'private, no-store' },
+    };
+  }
+  const range = parseRange(request.range, body.size);
+  if (range === 'unsatisfiable') throw new RangeNotSatisfiableError(body.size);
+  const stream = await body.open(range);
+  headers['content-type'] = body.contentType;
+  if (!range) {
+    headers['content-length'] = String(body.size);
+    return { status: 200, headers, body: stream };
+  }
+  headers['content-length'] = String(range.end - range.start + 1);
+  headers['content-range'] = `bytes ${range.start}-${range.end}/${body.size}`;
+  return { status: 206, headers, body: stream };
+}
+
+/** Sends `file` as the answer to the request `reply` belongs to. */
+export async function sendFile(reply: FastifyReply, file: FileResponse): Promise<void> {
+  const answer = await answerFile(file, reply.request.headers);
+  await reply.status(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/**
+ * The bytes behind a URL never change, but who may read them can: an owner may make an image
+ * private or delete it. So caches may keep the bytes but must ask again on every use
+ * (`no-cache`); the strong ETag makes that a cheap 304 while nothing changed, and a 404 at once
+ * after a change. (`max-age=31536000, immutable` let a proxy serve a withdrawn image for a
+ * year.) A private file stays out of shared caches, and its answer depends on who asks.
+ */
+function cacheHeaders(visibility: FileResponse['visibility']): Record<string, string> {
+  return visibility === 'public'
+    ? { 'cache-control': 'public, no-cache' }
+    : { 'cache-control': 'private, no-cache', vary: 'Authorization' };
+}
+
+/** RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it. */
+function notModified(file: FileResponse, request: FileRequest): boolean {
+  const ifNoneMatch = request['if-none-match'];
+  if (ifNoneMatch) {
+    return (
+      ifNoneMatch.trim() === '*' ||
+      ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)
+    );
+  }
+  const since = Date.parse(request['if-modified-since'] ?? '');
+  // HTTP dates have whole seconds.
+  return (
+    file.lastModified !== undefined &&
+    Math.floor(file.lastModified.getTime() / 1000) * 1000 <= since
+  );
+}

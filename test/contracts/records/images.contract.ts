@@ -1,0 +1,283 @@
+/**
+ * The images port: records, their uniqueness per (job, index), lists with every filter, updates,
+ * deletes and the keys the orphan sweep asks about. Full-text search is `images-search.contract.ts`.
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+
+import { newId } from '../../../src/common/ids.js';
+import { imageKey, thumbnailKey } from '../../../src/storage/blobs/blob-keys.js';
+import type {
+  ImageFilter,
+  ImagesRepository,
+} from '../../../src/storage/records/images.repository.js';
+import { UniqueViolationError } from '../../../src/storage/records/records.js';
+import { at, makeImage } from '../../fixtures/records.js';
+import { collectPages, expectedOrder, idsOf, shuffled } from './paging.js';
+import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';
+
+export function describeImagesContract(open: OpenRecordStore): void {
+  describe('images', () => {
+    let images: ImagesRepository;
+    freshStoreEachTest(open, (fixture) => ({ images } = fixture));
+
+    it('round-trips every field through insert and findById', async () => {
+      const full = makeImage({
+        index: 3,
+        scheduleId: newId(),
+        visibility: 'private',
+        prompt: 'a "quoted" prompt — ünïcödé 🦊',
+        negativePrompt: 'blurry',
+        provider: 'replicate',
+        model: 'black-forest-labs/flux-schnell',
+        width: 1024,
+        height: 768,
+        seed: 4_294_967_295,
+        contentType: 'image/webp',
+        byteSize: 987_654,
+        tags: ['fox', 'portrait'],
+        createdAt: at(3),
+      });
+      const sparse = makeImage({ seed: null, negativePrompt: null, scheduleId: null });
+
+      await expect(images.insert(full)).resolves.toEqual(full);
+      await expect(images.insert(sparse)).resolves.toEqual(sparse);
+      await expect(images.findById(full.id)).resolves.toEqual(full);
+      await expect(images.findById(sparse.id)).resolves.toEqual(sparse);
+      await expect(images.findById(newId())).resolves.toBeNull();
+    });
+
+    it('refuses a second image at the same (jobId, index) (image-job-index)', async () => {
+      const first = makeImage({ index: 0 });
+      await images.insert(first);
+      const duplicate = makeImage({ jobId: first.jobId, index: 0 });
+
+      const error = await images.insert(duplicate).then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      expect((error as UniqueViolationError).constraint).toBe('image-job-index');
+      await expect(images.findById(duplicate.id)).resolves.toBeNull();
+      await expect(images.findById(first.id)).resolves.toEqual(first);
+      const next = makeImage({ jobId: first.jobId, index: 1 });
+      await expect(images.insert(next)).resolves.toEqual(next);
+    });
+
+    describe('list', () => {
+      it('pages newest first with a keyset cursor, missing and repeating nothing', async () => {
+        const all = [0, 1, 2, 3, 4, 5, 6].map((i) => makeImage({ createdAt: at(i) }));
+        for (const image of shuffled(all)) await images.insert(image);
+
+        const pages = await collectPages((page) => images.list({}, page), 3);
+
+        expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+        expect(idsOf(pages.flat())).toEqual(expectedOrder(all));
+        expect(pages.flat()[0]).toEqual(all[6]);
+      });
+
+      it('orders images with the same createdAt by id, descending, and pages across them', async () => {
+        const tied = [0, 1, 2, 3, 4].map(() => makeImage({ createdAt: at(5) }));
+        const older = makeImage({ createdAt: at(1) });
+        const newer = makeImage({ createdAt: at(9) });
+        for (const image of shuffled([...tied, older, newer])) await images.insert(image);
+
+        const expected = [newer.id, ...idsOf(tied).sort().reverse(), older.id];
+        await expect(images.list({}, { limit: 10 }).then(idsOf)).resolves.toEqual(expected);
+        for (const limit of [1, 2, 3]) {
+          const pages = await collectPages((page) => images.list({}, page), limit);
+          expect(idsOf(pages.flat())).toEqual(expected);
+        }
+      });
+
+      describe('filters', () => {
+        const ada = newId();
+        const bob = newId();
+        const set = [
+          makeImage({
+            ownerId: ada,
+            visibility: 'public',
+            provider: 'offline',
+            model: 'offline-1',
+            tags: ['sea', 'dusk'],
+            createdAt: at(1),
+          }),
+          makeImage({
+            ownerId: ada,
+            visibility: 'private',
+            provider: 'openai',
+            model: 'gpt-image-1',
+            tags: ['animals'],
+            createdAt: at(2),
+          }),
+          makeImage({
+            ownerId: bob,
+            visibility: 'public',
+            provider: 'openai',
+            model: 'dall-e-3',
+            tags: ['animals', 'winter'],
+            createdAt: at(3),
+          }),
+          makeImage({
+            ownerId: bob,
+            visibility: 'private',
+            provider: 'replicate',
+            model: 'flux-schnell',
+            tags: [],
+            createdAt: at(4),
+          }),
+          makeImage({
+            ownerId: ada,
+            visibility: 'public',
+            provider: 'offline',
+            model: 'offline-1',
+            tags: ['sea'],
+            createdAt: at(5),
+          }),
+          makeImage({
+            ownerId: bob,
+            visibility: 'public',
+            provider: 'offline',
+            model: 'offline-2',
+            tags: ['night'],
+            createdAt: at(6),
+          }),
+        ];
+        /** Expected results, as 1-based positions in `set` (createdAt = at(position)). */
+        const cases: [string, ImageFilter, number[]][] = [
+          ['no filter', {}, [6, 5, 4, 3, 2, 1]],
+          ['visibility public', { visibility: 'public' }, [6, 5, 3, 1]],
+          ['visibility private', { visibility: 'private' }, [4, 2]],
+          ['ownerId', { ownerId: ada }, [5, 2, 1]],
+          ['ownerId + visibility', { ownerId: bob, visibility: 'public' }, [6, 3]],
+          ['provider', { provider: 'openai' }, [3, 2]],
+          ['model', { model: 'offline-1' }, [5, 1]],
+          ['provider + model', { provider: 'offline', model: 'offline-2' }, [6]],
+          ['tag', { tag: 'animals' }, [3, 2]],
+          ['tag, public only', { tag: 'animals', visibility: 'public' }, [3]],
+          ['tag that is a prefix of another tag', { tag: 'anim' }, []],
+          ['unknown tag', { tag: 'nothing' }, []],
+          ['from (inclusive)', { from: at(5) }, [6, 5]],
+          ['to (exclusive)', { to: at(2) }, [1]],
+          ['from + to', { from: at(2), to: at(5) }, [4, 3, 2]],
+          ['from + to, empty window', { from: at(3), to: at(3) }, []],
+          ['tag + from', { tag: 'sea', from: at(2) }, [5]],
+          ['unknown owner', { ownerId: newId() }, []],
+        ];
+
+        beforeEach(async () => {
+          for (const image of shuffled(set)) await images.insert(image);
+        });
+
+        it.each(cases)('%s', async (_label, filter, positions) => {
+          const expected = positions.map((p) => set[p - 1].id);
+
+          await expect(images.list(filter, { limit: 50 }).then(idsOf)).resolves.toEqual(expected);
+        });
+
+        it('pages within a filter', async () => {
+          const pages = await collectPages(
+            (page) => images.list({ visibility: 'public' }, page),
+            2,
+          );
+
+          expect(idsOf(pages.flat())).toEqual([6, 5, 3, 1].map((p) => set[p - 1].id));
+        });
+      });
+    });
+
+    it('lists a job’s images by index', async () => {
+      const jobId = newId();
+      const second = makeImage({ jobId, index: 1, createdAt: at(1) });
+      const third = makeImage({ jobId, index: 2, createdAt: at(0) });
+      const first = makeImage({ jobId, index: 0, createdAt: at(2) });
+      for (const image of [third, first, second]) await images.insert(image);
+      await images.insert(makeImage({ index: 0 }));
+
+      await expect(images.listByJob(jobId)).resolves.toEqual([first, second, third]);
+      await expect(images.listByJob(newId())).resolves.toEqual([]);
+    });
+
+    describe('update', () => {
+      it('changes visibility and tags and returns the updated record', async () => {
+        const image = makeImage({ visibility: 'private', tags: ['a'] });
+        await images.insert(image);
+
+        const shown = await images.update(image.id, { visibility: 'public' });
+        expect(shown).toEqual({ ...image, visibility: 'public' });
+
+        const tagged = await images.update(image.id, { tags: ['b', 'c'] });
+        expect(tagged).toEqual({ ...image, visibility: 'public', tags: ['b', 'c'] });
+
+        const both = await images.update(image.id, { visibility: 'private', tags: [] });
+        expect(both).toEqual({ ...image, visibility: 'private', tags: [] });
+        await expect(images.findById(image.id)).resolves.toEqual(both);
+      });
+
+      it('moves an image in and out of the public gallery', async () => {
+        const image = makeImage({ visibility: 'private' });
+        await images.insert(image);
+        const gallery = () => images.list({ visibility: 'public' }, { limit: 10 }).then(idsOf);
+
+        await expect(gallery()).resolves.toEqual([]);
+        await images.update(image.id, { visibility: 'public' });
+        await expect(gallery()).resolves.toEqual([image.id]);
+        await images.update(image.id, { visibility: 'private' });
+        await expect(gallery()).resolves.toEqual([]);
+      });
+
+      it('finds by the new tag after a tag update', async () => {
+        const image = makeImage({ tags: ['old'] });
+        await images.insert(image);
+
+        await images.update(image.id, { tags: ['new'] });
+
+        await expect(images.list({ tag: 'new' }, { limit: 10 }).then(idsOf)).resolves.toEqual([
+          image.id,
+        ]);
+        await expect(images.list({ tag: 'old' }, { limit: 10 })).resolves.toEqual([]);
+      });
+
+      it('returns null for a missing id', async () => {
+        await expect(images.update(newId(), { visibility: 'public' })).resolves.toBeNull();
+      });
+    });
+
+    it('deletes once: true, then false', async () => {
+      const image = makeImage();
+      const other = makeImage();
+      await images.insert(image);
+      await images.insert(other);
+
+      await expect(images.delete(image.id)).resolves.toBe(true);
+      await expect(images.findById(image.id)).resolves.toBeNull();
+      await expect(images.delete(image.id)).resolves.toBe(false);
+      await expect(images.findById(other.id)).resolves.toEqual(other);
+      await expect(images.list({}, { limit: 10 }).then(idsOf)).resolves.toEqual([other.id]);
+    });
+
+    it('findReferencedKeys returns exactly the keys some record points at', async () => {
+      const a = makeImage({ createdAt: at(1) });
+      const b = makeImage({ createdAt: at(2) });
+      const gone = makeImage({ createdAt: at(3) });
+      for (const image of [a, b, gone]) await images.insert(image);
+      await images.delete(gone.id);
+      const orphanImage = imageKey(newId(), at(4));
+      const orphanThumb = thumbnailKey(newId(), at(4));
+
+      const referenced = await images.findReferencedKeys([
+        a.blobKey,
+        a.thumbnailKey,
+        b.thumbnailKey,
+        gone.blobKey,
+        gone.thumbnailKey,
+        orphanImage,
+        orphanThumb,
+      ]);
+
+      expect([...referenced].sort()).toEqual([a.blobKey, a.thumbnailKey, b.thumbnailKey].sort());
+      await expect(images.findReferencedKeys([])).resolves.toEqual(new Set());
+      await expect(images.findReferencedKeys([orphanImage])).resolves.toEqual(new Set());
+    });
+  });
+}

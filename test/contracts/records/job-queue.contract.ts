@@ -1,0 +1,317 @@
+/**
+ * The jobs port as a queue: claims (also by two replicas of the service racing on one store),
+ * compare-and-set transitions, and finding and re-queueing jobs whose worker stopped beating.
+ */
+import { describe, expect, it } from '@jest/globals';
+
+import { newId } from '../../../src/common/ids.js';
+import type { JobPatch, JobsRepository } from '../../../src/storage/records/jobs.repository.js';
+import type { GenerationJob, JobStatus } from '../../../src/storage/records/records.js';
+import { at, makeJob } from '../../fixtures/records.js';
+import { createJobIn } from './jobs.contract.js';
+import { idsOf } from './paging.js';
+import {
+  freshStoreEachTest,
+  type OpenRecordStore,
+  type RecordStoreFixture,
+} from './record-store.js';
+
+export function describeJobQueueContract(open: OpenRecordStore): void {
+  describe('jobs', () => {
+    let jobs: JobsRepository;
+    const store = freshStoreEachTest(open, (fixture) => ({ jobs } = fixture));
+    const createIn = (job: GenerationJob, status: JobStatus) => createJobIn(jobs, job, status);
+
+    describe('claimNext', () => {
+      it('claims the oldest runnable queued job for the worker and counts an attempt', async () => {
+        const oldest = makeJob({ createdAt: at(1), attempts: 2 });
+        const middle = makeJob({ createdAt: at(2) });
+        const newest = makeJob({ createdAt: at(3) });
+        for (const job of [newest, oldest, middle]) await jobs.create(job);
+
+        const claimed = await jobs.claimNext('worker-1', at(10));
+
+        expect(claimed).toEqual({
+          ...oldest,
+          status: 'running',
+          workerId: 'worker-1',
+          heartbeatAt: at(10),
+          startedAt: at(10),
+          updatedAt: at(10),
+          attempts: 3,
+        });
+        await expect(jobs.findById(oldest.id)).resolves.toEqual(claimed);
+        await expect(jobs.claimNext('worker-2', at(11))).resolves.toMatchObject({
+          id: middle.id,
+          workerId: 'worker-2',
+          attempts: 1,
+        });
+        await expect(jobs.claimNext('worker-1', at(12))).resolves.toMatchObject({
+          id: newest.id,
+        });
+        await expect(jobs.claimNext('worker-1', at(13))).resolves.toBeNull();
+      });
+
+      it('skips jobs whose runAfter is in the future, and takes them once it has come', async () => {
+        const backingOff = makeJob({ createdAt: at(1), runAfter: at(100) });
+        const dueNow = makeJob({ createdAt: at(2), runAfter: at(10) });
+        await jobs.create(backingOff);
+        await jobs.create(dueNow);
+
+        await expect(jobs.claimNext('w', at(10))).resolves.toMatchObject({ id: dueNow.id });
+        await expect(jobs.claimNext('w', at(50))).resolves.toBeNull();
+        await expect(jobs.findById(backingOff.id)).resolves.toEqual(backingOff);
+        await expect(jobs.claimNext('w', at(100))).resolves.toMatchObject({
+          id: backingOff.id,
+          status: 'running',
+        });
+      });
+
+      it('returns null when there is nothing queued', async () => {
+        await expect(jobs.claimNext('w', at(10))).resolves.toBeNull();
+
+        await createIn(makeJob({ createdAt: at(1) }), 'succeeded');
+        await createIn(makeJob({ createdAt: at(2) }), 'running');
+        await createIn(makeJob({ createdAt: at(3) }), 'canceled');
+
+        await expect(jobs.claimNext('w', at(10))).resolves.toBeNull();
+      });
+
+      it('never gives one job to two concurrent claimers', async () => {
+        const all = Array.from({ length: 20 }, (_, i) => makeJob({ createdAt: at(i) }));
+        for (const job of all) await jobs.create(job);
+
+        const claimer = async (workerId: string): Promise<GenerationJob[]> => {
+          const claimed: GenerationJob[] = [];
+          for (;;) {
+            const job = await jobs.claimNext(workerId, at(100));
+            if (!job) return claimed;
+            claimed.push(job);
+          }
+        };
+        const byWorker = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => claimer(`worker-${i}`)),
+        );
+
+        const claimedIds = byWorker.flat().map((job) => job.id);
+        expect([...claimedIds].sort()).toEqual(idsOf(all).sort());
+        for (const [i, claimed] of byWorker.entries()) {
+          for (const job of claimed) {
+            await expect(jobs.findById(job.id)).resolves.toMatchObject({
+              status: 'running',
+              workerId: `worker-${i}`,
+              attempts: 1,
+            });
+          }
+        }
+      });
+
+      it('never gives one job to two replicas racing on one store', async () => {
+        const replicas = [store(), await store().replica()];
+        try {
+          const all = Array.from({ length: 40 }, (_, i) => makeJob({ createdAt: at(i) }));
+          for (const [i, job] of all.entries()) await replicas[i % 2].jobs.create(job);
+          const workers = replicas.flatMap((replica, r) =>
+            [0, 1, 2].map((w) => ({ replica, workerId: `r${r}-w${w}` })),
+          );
+
+          const claimer = async (replica: RecordStoreFixture, workerId: string) => {
+            const claimed: GenerationJob[] = [];
+            for (;;) {
+              const job = await replica.jobs.claimNext(workerId, at(100));
+              if (!job) return claimed;
+              claimed.push(job);
+              // Let the other replica in between claims.
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          };
+          const byWorker = await Promise.all(
+            workers.map(({ replica, workerId }) => claimer(replica, workerId)),
+          );
+
+          const claimedIds = byWorker.flat().map((job) => job.id);
+          expect(claimedIds).toHaveLength(all.length);
+          expect([...claimedIds].sort()).toEqual(idsOf(all).sort());
+          for (const replica of replicas) {
+            const ofReplica = byWorker.filter((_, w) => workers[w].replica === replica);
+            expect(ofReplica.flat().length).toBeGreaterThan(0);
+          }
+          for (const [w, claimed] of byWorker.entries()) {
+            for (const job of claimed) {
+              await expect(replicas[0].jobs.findById(job.id)).resolves.toMatchObject({
+                status: 'running',
+                workerId: workers[w].workerId,
+                attempts: 1,
+              });
+            }
+          }
+        } finally {
+          await replicas[1].close();
+        }
+      });
+    });
+
+    describe('transition', () => {
+      it('applies every patch field when the job is in the expected status and worker', async () => {
+        await jobs.create(makeJob({ createdAt: at(1) }));
+        const running = (await jobs.claimNext('worker-1', at(10)))!;
+        const patch: JobPatch = {
+          status: 'failed',
+          lineage: {
+            strategy: 'random',
+            theme: 'sea',
+            prompt: 'a calm sea',
+            revisedPrompt: 'a calm sea at dawn',
+          },
+          error: { code: 'provider_error', message: 'upstream 503', retryable: true },
+          imageIds: [newId(), newId()],
+          finishedAt: at(20),
+          runAfter: at(30),
+          workerId: null,
+          heartbeatAt: null,
+          attempts: 5,
+        };
+
+        const failed = await jobs.transition(running.id, 'running', patch, at(20), 'worker-1');
+
+        expect(failed).toEqual({ ...running, ...patch, updatedAt: at(20) });
+        await expect(jobs.findById(running.id)).resolves.toEqual(failed);
+
+        // Back again, without a worker guard: nulls become values and values become null.
+        const patch2: JobPatch = {
+          status: 'queued',
+          error: null,
+          imageIds: [],
+          finishedAt: null,
+          workerId: 'worker-9',
+          heartbeatAt: at(40),
+        };
+        const requeued = await jobs.transition(running.id, 'failed', patch2, at(40));
+
+        expect(requeued).toEqual({ ...failed, ...patch2, updatedAt: at(40) });
+        await expect(jobs.findById(running.id)).resolves.toEqual(requeued);
+      });
+
+      it('leaves fields the patch does not name as they were', async () => {
+        const job = makeJob({
+          createdAt: at(1),
+          error: { code: 'provider_error', message: 'm', retryable: false },
+          imageIds: [newId()],
+        });
+        await jobs.create(job);
+
+        const canceled = await jobs.transition(job.id, 'queued', { status: 'canceled' }, at(5));
+
+        expect(canceled).toEqual({ ...job, status: 'canceled', updatedAt: at(5) });
+      });
+
+      it('returns null and changes nothing from a wrong status, worker or id', async () => {
+        await jobs.create(makeJob({ createdAt: at(1) }));
+        const running = (await jobs.claimNext('worker-1', at(10)))!;
+        const patch: JobPatch = { status: 'succeeded', finishedAt: at(20), imageIds: [newId()] };
+
+        await expect(jobs.transition(running.id, 'queued', patch, at(20))).resolves.toBeNull();
+        await expect(
+          jobs.transition(running.id, 'queued', patch, at(20), 'worker-1'),
+        ).resolves.toBeNull();
+        await expect(
+          jobs.transition(running.id, 'running', patch, at(20), 'worker-2'),
+        ).resolves.toBeNull();
+        await expect(jobs.transition(newId(), 'running', patch, at(20))).resolves.toBeNull();
+        await expect(jobs.findById(running.id)).resolves.toEqual(running);
+
+        await expect(
+          jobs.transition(running.id, 'running', patch, at(21), 'worker-1'),
+        ).resolves.toMatchObject({ status: 'succeeded', updatedAt: at(21) });
+        // The same compare-and-set a second time finds the job moved on.
+        await expect(
+          jobs.transition(running.id, 'running', patch, at(22), 'worker-1'),
+        ).resolves.toBeNull();
+      });
+    });
+
+    describe('transition with a heartbeat guard', () => {
+      it('applies only while the job still holds the heartbeat it was read with', async () => {
+        await jobs.create(makeJob({ createdAt: at(1) }));
+        const running = (await jobs.claimNext('worker-1', at(10)))!;
+
+        const beat = await jobs.transition(
+          running.id,
+          'running',
+          { heartbeatAt: at(20) },
+          at(20),
+          'worker-1',
+          at(10),
+        );
+
+        expect(beat).toEqual({ ...running, heartbeatAt: at(20), updatedAt: at(20) });
+        // Read at the old heartbeat: the job has beaten since, so its worker is alive.
+        await expect(
+          jobs.transition(running.id, 'running', { status: 'queued' }, at(21), 'worker-1', at(10)),
+        ).resolves.toBeNull();
+        await expect(jobs.findById(running.id)).resolves.toEqual(beat);
+      });
+    });
+
+    describe('requeueStale', () => {
+      it('re-queues only running jobs whose heartbeat is older than the cutoff', async () => {
+        const stale = makeJob({ createdAt: at(0) });
+        const atCutoff = makeJob({ createdAt: at(1) });
+        const fresh = makeJob({ createdAt: at(2) });
+        const queued = makeJob({ createdAt: at(3), runAfter: at(1000) });
+        const done = makeJob({ createdAt: at(4), runAfter: at(1000) });
+        for (const job of [stale, atCutoff, fresh, queued]) await jobs.create(job);
+        await createIn(done, 'succeeded');
+        // Claims take the oldest first: heartbeats at 10, 30 and 50.
+        await jobs.claimNext('worker-1', at(10));
+        await jobs.claimNext('worker-2', at(30));
+        const freshRunning = await jobs.claimNext('worker-3', at(50));
+        const doneBefore = await jobs.findById(done.id);
+
+        await expect(jobs.requeueStale(at(30), at(60))).resolves.toBe(1);
+
+        await expect(jobs.findById(stale.id)).resolves.toMatchObject({
+          status: 'queued',
+          attempts: 1,
+        });
+        await expect(jobs.findById(atCutoff.id)).resolves.toMatchObject({
+          status: 'running',
+          workerId: 'worker-2',
+        });
+        await expect(jobs.findById(fresh.id)).resolves.toEqual(freshRunning);
+        await expect(jobs.findById(queued.id)).resolves.toEqual(queued);
+        await expect(jobs.findById(done.id)).resolves.toEqual(doneBefore);
+
+        // The re-queued job is claimable again, as a new attempt.
+        await expect(jobs.claimNext('worker-4', at(70))).resolves.toMatchObject({
+          id: stale.id,
+          workerId: 'worker-4',
+          heartbeatAt: at(70),
+          attempts: 2,
+        });
+        await expect(jobs.requeueStale(at(30), at(80))).resolves.toBe(0);
+      });
+    });
+
+    describe('listStale', () => {
+      it('lists exactly the running jobs whose heartbeat is older than the cutoff, moving none', async () => {
+        const all = [0, 1, 2, 3].map((i) => makeJob({ createdAt: at(i) }));
+        for (const job of all) await jobs.create(job);
+        await createIn(makeJob({ createdAt: at(4), runAfter: at(1000) }), 'succeeded');
+        // Claims take the oldest first: heartbeats at 10, 30 and 50; the fourth stays queued.
+        const running = [
+          (await jobs.claimNext('worker-1', at(10)))!,
+          (await jobs.claimNext('worker-2', at(30)))!,
+          (await jobs.claimNext('worker-3', at(50)))!,
+        ];
+        const stale = (cutoff: string) =>
+          jobs.listStale(cutoff).then((found) => idsOf(found).sort());
+
+        await expect(jobs.listStale(at(30))).resolves.toEqual([running[0]]);
+        await expect(stale(at(51))).resolves.toEqual(idsOf(running).sort());
+        await expect(jobs.listStale(at(10))).resolves.toEqual([]);
+        for (const job of running) await expect(jobs.findById(job.id)).resolves.toEqual(job);
+      });
+    });
+  });
+}
