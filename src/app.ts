@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -7,10 +8,33 @@ import {
   REQUEST_ID_HEADER,
   requestIdFor,
 } from './common/logging.js';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerJsonParser,
+} from './common/http-edge.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_PREFIX, setupSwagger } from './openapi/swagger.js';
+
+/**
+ * Content-Security-Policy of every response but the dashboard's page (which sends its own,
+ * stricter one): Swagger UI's page needs its inline styles; images may come from a blob store's
+ * signed URL.
+ */
+const API_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'https:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 /**
  * Builds the whole app on Fastify, initialised and ready to listen: used by `main.ts`, the tests,
@@ -23,6 +47,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     genReqId: requestIdFor,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -37,16 +64,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
   fastify.removeContentTypeParser('text/plain');
-  // An empty body sent as JSON (Swagger UI and many clients set the type anyway) means no body,
-  // as it does without the header: `POST /generations` with nothing is "surprise me".
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString();
-    if (text === '') {
-      done(null, undefined);
-      return;
-    }
-    void parseJson(request, text, done);
+  registerJsonParser(fastify);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: API_CSP },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());

@@ -10,7 +10,12 @@ export const JWT_ALGORITHM = 'HS256';
 
 interface AccessTokenClaims {
   sub: string;
+  exp?: unknown;
+  iat?: unknown;
 }
+
+/** Clock difference tolerated between replicas for `iat`. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** Verifies access tokens: algorithm pinned, issuer, audience and expiry checked, user still there. */
 @Injectable()
@@ -30,6 +35,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    // jsonwebtoken checks `exp` only when it is there: a token without one would never expire.
+    if (typeof claims.exp !== 'number') {
+      throw new UnauthorizedError('Not authenticated: the token has no expiry');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_SKEW_SECONDS) {
+      throw new UnauthorizedError('Not authenticated: the token has no valid issue time');
+    }
     const user = typeof claims.sub === 'string' ? await this.users.findById(claims.sub) : null;
     if (!user) throw new UnauthorizedError('Not authenticated: the account no longer exists');
     return { id: user.id, email: user.email, role: user.role };

@@ -19,6 +19,7 @@ import {
   ValidationError,
   type FieldError,
 } from './errors.js';
+import { instanceOf } from './http-edge.js';
 import type { ProblemDto } from './problem.dto.js';
 
 const STATUS_BY_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
@@ -56,7 +57,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title: STATUS_CODES[problem.status] ?? 'Error',
       status: problem.status,
       detail: problem.detail,
-      instance: request.url.split('?')[0],
+      instance: instanceOf(request.url),
       code: problem.code,
       requestId: String(request.id),
       ...(problem.errors.length > 0 ? { errors: [...problem.errors] } : {}),

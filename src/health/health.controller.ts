@@ -9,6 +9,7 @@ import {
 import { Public } from '../auth/public.decorator.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { UnavailableError } from '../common/errors.js';
+import { redactPaths } from '../common/public-message.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { RecordStore } from '../storage/records/record-store.js';
 import { HealthDto, HealthIndicatorDto } from './health.dto.js';
@@ -62,7 +63,8 @@ export class HealthController {
       const result = error.getResponse() as HealthCheckResult;
       const down = Object.entries(result.error ?? {}).map(([name, detail]) => {
         const message = (detail as { message?: unknown }).message;
-        return `${name}: ${typeof message === 'string' ? message : 'down'}`;
+        // Anonymous callers read this: a disk error's path stays in the logs only.
+        return `${name}: ${typeof message === 'string' ? redactPaths(message) : 'down'}`;
       });
       throw new UnavailableError(`Not ready: ${down.join('; ')}`);
     }
