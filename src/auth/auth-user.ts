@@ -1,4 +1,4 @@
-import type { Role } from '../storage/records/records.js';
+import type { Role } from '../domain/records.js';
 
 /** Who is calling, as the guard puts it on the request. */
 export interface AuthUser {

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { UniqueViolationError, type User } from '../storage/records/records.js';
+import { UniqueViolationError, type User } from '../domain/records.js';
 import { foldEmail, UsersRepository } from '../storage/records/users.repository.js';
 import type { CredentialsDto } from './dto/credentials.dto.js';
 import { SessionDto, UserDto } from './dto/user.dto.js';

@@ -1,4 +1,4 @@
-import { JOB_ERROR_CODES, JOB_STATUSES, ROLES, VISIBILITIES } from '../storage/records/records.js';
+import { JOB_ERROR_CODES, JOB_STATUSES, ROLES, VISIBILITIES } from '../domain/records.js';
 import { PROMPT_STRATEGY_NAMES } from '../prompts/prompt-strategy.js';
 
 /**

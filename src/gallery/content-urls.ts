@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import type { ImageRecord } from '../storage/records/records.js';
+import type { ImageRecord } from '../domain/records.js';
 
 export type ContentKind = 'image' | 'thumbnail';
 

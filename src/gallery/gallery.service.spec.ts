@@ -19,7 +19,7 @@ import {
 } from '../common/errors.js';
 import { answerFile, type FileRequest } from '../common/file-response.js';
 import { newId } from '../common/ids.js';
-import type { ImageRecord } from '../storage/records/records.js';
+import type { ImageRecord } from '../domain/records.js';
 import { ContentUrls, type ContentGrant } from './content-urls.js';
 import { GalleryModule } from './gallery.module.js';
 import { GalleryService } from './gallery.service.js';

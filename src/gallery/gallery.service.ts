@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
-import type { ImageRecord } from '../storage/records/records.js';
+import type { ImageRecord } from '../domain/records.js';
 import {
   ImageDto,
   type ImageListDto,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
-import type { GenerationJob } from '../storage/records/records.js';
+import type { GenerationJob } from '../domain/records.js';
 
 /**
  * Job changes made in this process, each published once by `JobLifecycle`, which writes them.

@@ -21,7 +21,7 @@ import {
 } from '../providers/image-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { LocalBlobStore } from '../storage/blobs/local.blob-store.js';
-import type { GenerationJob } from '../storage/records/records.js';
+import type { GenerationJob } from '../domain/records.js';
 import { SqliteDatabase } from '../storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../storage/records/sqlite/sqlite.jobs.repository.js';

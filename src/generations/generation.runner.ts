@@ -9,12 +9,7 @@ import { imageKey, thumbnailKey } from '../storage/blobs/blob-keys.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
-import type {
-  GenerationJob,
-  ImageRecord,
-  JobError,
-  PromptLineage,
-} from '../storage/records/records.js';
+import type { GenerationJob, ImageRecord, JobError, PromptLineage } from '../domain/records.js';
 import { InvalidImageError, processImage } from './image-processing.js';
 import { JobLifecycle } from './job-lifecycle.js';
 

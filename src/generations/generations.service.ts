@@ -27,11 +27,7 @@ import { PromptsService } from '../prompts/prompts.service.js';
 import { MAX_SEED } from '../prompts/seeded-random.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
-import {
-  TERMINAL_STATUSES,
-  type GenerationJob,
-  type ScheduleTemplate,
-} from '../storage/records/records.js';
+import { TERMINAL_STATUSES, type GenerationJob, type ScheduleTemplate } from '../domain/records.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
 
 /** What to generate, as a request or a schedule gives it. */

@@ -8,7 +8,7 @@ import type { Subscription } from 'rxjs';
 import { makeJob } from '../../test/fixtures/records.js';
 import { InMemoryJobsRepository } from '../../test/support/fakes/index.js';
 import { loadConfig } from '../config/app-config.js';
-import type { GenerationJob, JobError } from '../storage/records/records.js';
+import type { GenerationJob, JobError } from '../domain/records.js';
 import { GenerationEvents } from './generation-events.js';
 import { JobLifecycle, type NewJob } from './job-lifecycle.js';
 

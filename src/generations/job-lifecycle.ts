@@ -8,7 +8,7 @@ import type {
   JobError,
   JobStatus,
   PromptLineage,
-} from '../storage/records/records.js';
+} from '../domain/records.js';
 import { GenerationEvents } from './generation-events.js';
 
 /** A job to queue: whose, what, and what makes it unique (an idempotency key or a schedule slot). */

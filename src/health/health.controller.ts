@@ -55,7 +55,7 @@ export class HealthController {
         () =>
           this.indicators
             .check('blobStore')
-            .attempt(() => this.blobs.check())
+            .attempt(() => this.blobs.ping())
             .withTimeout(CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {

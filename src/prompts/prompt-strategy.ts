@@ -27,6 +27,6 @@ export abstract class PromptStrategy {
 export const PROMPT_STRATEGIES = Symbol('PROMPT_STRATEGIES');
 
 /** Every strategy name a request may give (the registry holds their implementations). */
-import type { PromptStrategyName } from '../storage/records/records.js';
+import type { PromptStrategyName } from '../domain/records.js';
 
-export { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../storage/records/records.js';
+export { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../domain/records.js';

@@ -1,4 +1,4 @@
-import type { JobErrorCode } from '../storage/records/records.js';
+import type { JobErrorCode } from '../domain/records.js';
 
 export interface ModelCapabilities {
   readonly id: string;

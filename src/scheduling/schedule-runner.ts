@@ -11,11 +11,7 @@ import { DomainError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { GenerationEvents } from '../generations/generation-events.js';
 import { GenerationsService } from '../generations/generations.service.js';
-import {
-  UniqueViolationError,
-  type GenerationJob,
-  type Schedule,
-} from '../storage/records/records.js';
+import { UniqueViolationError, type GenerationJob, type Schedule } from '../domain/records.js';
 import { SchedulesRepository } from '../storage/records/schedules.repository.js';
 import { UsersRepository } from '../storage/records/users.repository.js';
 import { latestFireTime, nextFireTimes } from './cron-schedule.js';

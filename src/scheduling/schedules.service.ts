@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { GenerationDto } from '../generations/dto/generation.dto.js';
 import { GenerationsService, type GenerationInput } from '../generations/generations.service.js';
 import { JobsRepository, type JobFilter } from '../storage/records/jobs.repository.js';
-import type { Schedule } from '../storage/records/records.js';
+import type { Schedule } from '../domain/records.js';
 import { SchedulesRepository } from '../storage/records/schedules.repository.js';
 import { assertMinInterval, nextFireTimes, parseCron } from './cron-schedule.js';
 import {

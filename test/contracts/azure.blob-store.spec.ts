@@ -116,7 +116,7 @@ describe('azure blob store', () => {
       const store = new AzureBlobStore(options(container));
       const bytes = randomBytes(2_000);
 
-      await expect(store.check()).resolves.toBeUndefined();
+      await expect(store.ping()).resolves.toBeUndefined();
       await store.put('images/a.png', bytes, PNG);
       await store.put('images/b.png', Readable.from([bytes.subarray(0, 10)]), PNG);
 
@@ -142,7 +142,7 @@ describe('azure blob store', () => {
       ).toString();
       const store = new AzureBlobStore({ accountUrl: azurite.accountUrl, sasToken, container });
 
-      await expect(store.check()).resolves.toBeUndefined();
+      await expect(store.ping()).resolves.toBeUndefined();
       await store.put('images/a.png', Buffer.from('abc'), PNG);
       await expect(listKeys(store)).resolves.toEqual(['images/a.png']);
       await expect(store.signedUrl('images/a.png', 60)).resolves.toBeNull();
@@ -160,7 +160,7 @@ describe('azure blob store', () => {
       ).toString();
       const store = new AzureBlobStore({ accountUrl: azurite.accountUrl, sasToken, container });
 
-      await expect(store.check()).rejects.toThrow(`Azure container "${container}" does not exist`);
+      await expect(store.ping()).rejects.toThrow(`Azure container "${container}" does not exist`);
     });
 
     it('refuses settings that name no way in', () => {
@@ -188,7 +188,7 @@ describe('azure blob store', () => {
     await store.put('images/a.png', Buffer.from('abc'), PNG);
 
     await expect(admin.getContainerClient(container).exists()).resolves.toBe(true);
-    await expect(store.check()).resolves.toBeUndefined();
+    await expect(store.ping()).resolves.toBeUndefined();
   });
 
   it('stores the content type and Cache-Control', async () => {

@@ -99,8 +99,8 @@ export function describeBlobStoreContract(
       await fixture?.close();
     });
 
-    it('check() resolves', async () => {
-      await expect(store.check()).resolves.toBeUndefined();
+    it('ping() resolves', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
     });
 
     describe('put and get', () => {
@@ -402,9 +402,9 @@ export function describeBlobStoreContract(
         }
       });
 
-      it('reflects deletes and leaves out what check() wrote', async () => {
+      it('reflects deletes and leaves out what ping() wrote', async () => {
         await store.delete('images/2026/11/a.png');
-        await store.check();
+        await store.ping();
 
         await expect(listAll(store, 'images/').then(keysAndSizes)).resolves.toEqual([
           { key: 'images/2026/12/b.png', size: 20 },
@@ -427,9 +427,9 @@ export function describeBlobStoreContract(
       }
     });
 
-    it('yields nothing from list on an empty store, even after check()', async () => {
+    it('yields nothing from list on an empty store, even after ping()', async () => {
       await expect(listAll(store, '')).resolves.toEqual([]);
-      await store.check();
+      await store.ping();
       await expect(listAll(store, '')).resolves.toEqual([]);
       await expect(listAll(store, 'images/')).resolves.toEqual([]);
     });

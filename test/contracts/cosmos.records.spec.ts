@@ -7,7 +7,7 @@ import { CosmosRecordStore } from '../../src/storage/records/cosmos/cosmos.recor
 import { CosmosSchedulesRepository } from '../../src/storage/records/cosmos/cosmos.schedules.repository.js';
 import { CosmosUsersRepository } from '../../src/storage/records/cosmos/cosmos.users.repository.js';
 import { newId } from '../../src/common/ids.js';
-import { UniqueViolationError } from '../../src/storage/records/records.js';
+import { UniqueViolationError } from '../../src/domain/records.js';
 import { at, makeImage, makeJob, makeUser } from '../fixtures/records.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { describeRecordStoreContract, type RecordStoreFixture } from './records.contract.js';

@@ -91,7 +91,7 @@ describe('local blob store', () => {
       },
     });
     await expect(store.put('images/c.png', failing, PNG)).rejects.toThrow();
-    await store.check();
+    await store.ping();
 
     await expect(tempFiles()).resolves.toEqual([]);
     await expect(readAll((await store.get('images/a.png'))!.stream)).resolves.toEqual(

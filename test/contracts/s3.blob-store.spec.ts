@@ -189,8 +189,8 @@ describe('s3 blob store', () => {
     const store = new S3BlobStore(s3rver.storeOptions('no-such-bucket'));
     stores.push(store);
 
-    await expect(store.check()).rejects.toThrow('S3 bucket "no-such-bucket" does not exist');
+    await expect(store.ping()).rejects.toThrow('S3 bucket "no-such-bucket" does not exist');
     await expect(store.put('images/a.png', Buffer.from('x'), PNG)).rejects.toThrow();
-    await expect(store.check()).rejects.toThrow('does not exist');
+    await expect(store.ping()).rejects.toThrow('does not exist');
   });
 });

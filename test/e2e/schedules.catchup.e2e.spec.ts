@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '../../src/common/ids.js';
 import { ScheduleRunner } from '../../src/scheduling/schedule-runner.js';
 import { JobsRepository } from '../../src/storage/records/jobs.repository.js';
-import type { Schedule } from '../../src/storage/records/records.js';
+import type { Schedule } from '../../src/domain/records.js';
 import { SchedulesRepository } from '../../src/storage/records/schedules.repository.js';
 import { register, startApp, type TestApp } from '../support/app.js';
 

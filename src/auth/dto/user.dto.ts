@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { INTEGER, ROLE } from '../../common/api-enums.js';
-import type { Role, User } from '../../storage/records/records.js';
+import type { Role, User } from '../../domain/records.js';
 
 export class UserDto {
   id: string;

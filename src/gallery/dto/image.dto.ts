@@ -18,7 +18,7 @@ import { INTEGER, VISIBILITY } from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { AreTags, IsTag } from '../../common/tags.js';
 import { PromptLineageDto } from '../../generations/dto/generation.dto.js';
-import { VISIBILITIES, type ImageRecord, type Visibility } from '../../storage/records/records.js';
+import { VISIBILITIES, type ImageRecord, type Visibility } from '../../domain/records.js';
 
 export class ImageDto {
   id: string;

@@ -16,7 +16,7 @@ import { AreTags } from '../../common/tags.js';
 import { INTEGER, PROMPT_STRATEGY, VISIBILITY } from '../../common/api-enums.js';
 import { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../../prompts/prompt-strategy.js';
 import { MAX_SEED } from '../../prompts/seeded-random.js';
-import { VISIBILITIES, type Visibility } from '../../storage/records/records.js';
+import { VISIBILITIES, type Visibility } from '../../domain/records.js';
 
 /** Every field is optional: an empty body draws a random prompt with the default provider. */
 export class CreateGenerationDto {

@@ -15,7 +15,7 @@ import {
   type JobErrorCode,
   type JobStatus,
   type Visibility,
-} from '../../storage/records/records.js';
+} from '../../domain/records.js';
 
 export class PromptLineageDto {
   /** Strategy that made the prompt. */

@@ -4,7 +4,7 @@ import { PageQueryDto } from '../../common/pagination.dto.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
 import { GenerationRequestDto, JobErrorDto } from '../../generations/dto/generation.dto.js';
 import { INTEGER, JOB_STATUS } from '../../common/api-enums.js';
-import type { JobStatus, Schedule } from '../../storage/records/records.js';
+import type { JobStatus, Schedule } from '../../domain/records.js';
 
 /** What to generate on each fire is a generation request without a seed (each run draws its own). */
 export class CreateScheduleDto extends OmitType(CreateGenerationDto, ['seed'] as const) {

@@ -163,7 +163,7 @@ export class AzureBlobStore extends BlobStore {
   }
 
   /** The container exists and these credentials may list it. Writes nothing. */
-  async check(): Promise<void> {
+  async ping(): Promise<void> {
     await this.ready();
     try {
       await this.container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
@@ -199,7 +199,7 @@ export class AzureBlobStore extends BlobStore {
       await this.container.createIfNotExists();
     } catch (error) {
       // A container-scoped SAS may not create containers: the container must then exist already,
-      // and check() says so if it does not.
+      // and ping() says so if it does not.
       if (statusOf(error) !== 403) throw error;
     }
   }

@@ -41,7 +41,7 @@ export abstract class BlobStore {
   /** Every blob whose key starts with `prefix`. */
   abstract list(prefix: string): AsyncIterable<BlobInfo>;
   /** Resolves when the store can be written and read; rejects with the reason otherwise. */
-  abstract check(): Promise<void>;
+  abstract ping(): Promise<void>;
   /**
    * A short-lived URL a client can GET the blob from, where the store can make one; `null`
    * otherwise. It does not check that the blob exists.

@@ -91,7 +91,7 @@ export class LocalBlobStore extends BlobStore {
     }
   }
 
-  async check(): Promise<void> {
+  async ping(): Promise<void> {
     const probe = join(this.root, TEMP_DIR, `health-${randomUUID()}`);
     await mkdir(dirname(probe), { recursive: true });
     await writeFile(probe, 'ok');

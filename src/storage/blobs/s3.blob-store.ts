@@ -34,7 +34,7 @@ const HEAD_CONCURRENCY = 8;
 
 /**
  * Blobs in one S3 bucket (or an S3-compatible server's). The bucket is not created here: it is
- * provisioned with its policies, and check() says when it is missing.
+ * provisioned with its policies, and ping() says when it is missing.
  */
 export class S3BlobStore extends BlobStore {
   private readonly client: S3Client;
@@ -126,7 +126,7 @@ export class S3BlobStore extends BlobStore {
         lastModified: output.LastModified ?? new Date(0),
       };
     } catch (error) {
-      // A HEAD answer has no body, so a missing bucket reads as a missing key too: check() tells.
+      // A HEAD answer has no body, so a missing bucket reads as a missing key too: ping() tells.
       if (statusOf(error) === 404) return null;
       throw error;
     }
@@ -169,7 +169,7 @@ export class S3BlobStore extends BlobStore {
   }
 
   /** The bucket exists and these credentials reach it. Writes nothing. */
-  async check(): Promise<void> {
+  async ping(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {

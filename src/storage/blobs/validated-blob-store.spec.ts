@@ -13,7 +13,7 @@ class Adapter extends BlobStore {
   stat = () => Promise.reject(new Reached());
   exists = () => Promise.reject(new Reached());
   delete = () => Promise.reject(new Reached());
-  check = () => Promise.reject(new Reached());
+  ping = () => Promise.reject(new Reached());
   override signedUrl = () => Promise.reject(new Reached());
   async *list(): AsyncIterable<BlobInfo> {
     yield* [];
@@ -49,7 +49,7 @@ describe('ValidatedBlobStore', () => {
     for (const [, call] of calls('images/2026/11/a.png')) {
       await expect(call()).rejects.toBeInstanceOf(Reached);
     }
-    await expect(store.check()).rejects.toBeInstanceOf(Reached);
+    await expect(store.ping()).rejects.toBeInstanceOf(Reached);
     await expect(store.list('../')[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(Reached);
   });
 });

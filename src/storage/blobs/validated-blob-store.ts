@@ -43,8 +43,8 @@ export class ValidatedBlobStore extends BlobStore {
     return this.store.list(prefix);
   }
 
-  check(): Promise<void> {
-    return this.store.check();
+  ping(): Promise<void> {
+    return this.store.ping();
   }
 
   override async signedUrl(key: string, ttlSeconds: number): Promise<string | null> {

@@ -1,6 +1,6 @@
 import type { PageRequest } from '../../common/cursor.js';
 import { parseImageSearch, type ImageSearch } from './image-search.js';
-import type { ImageRecord, Visibility } from './records.js';
+import type { ImageRecord, Visibility } from '../../domain/records.js';
 
 export interface ImageFilter {
   /** Only images of this owner (history). */

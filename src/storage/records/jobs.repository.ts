@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../common/cursor.js';
-import type { GenerationJob, JobError, JobStatus, PromptLineage } from './records.js';
+import type { GenerationJob, JobError, JobStatus, PromptLineage } from '../../domain/records.js';
 
 /** Fields a state change may set besides `status` and `updatedAt`. */
 export interface JobPatch {

@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../common/cursor.js';
-import type { Schedule, ScheduleTemplate } from './records.js';
+import type { Schedule, ScheduleTemplate } from '../../domain/records.js';
 
 /** Fields an update may change; `updatedAt` is always set by the caller. */
 export interface SchedulePatch {

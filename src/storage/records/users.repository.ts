@@ -1,4 +1,4 @@
-import type { User } from './records.js';
+import type { User } from '../../domain/records.js';
 
 /** E-mail addresses are compared lower-cased: the one place that says how. */
 export const foldEmail = (email: string): string => email.toLowerCase();

@@ -10,7 +10,7 @@ import type {
   ImageFilter,
   ImagesRepository,
 } from '../../../src/storage/records/images.repository.js';
-import { UniqueViolationError } from '../../../src/storage/records/records.js';
+import { UniqueViolationError } from '../../../src/domain/records.js';
 import { at, makeImage } from '../../fixtures/records.js';
 import { collectPages, expectedOrder, idsOf, shuffled } from './paging.js';
 import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';

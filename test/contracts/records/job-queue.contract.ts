@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import { newId } from '../../../src/common/ids.js';
 import type { JobPatch, JobsRepository } from '../../../src/storage/records/jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../src/storage/records/records.js';
+import type { GenerationJob, JobStatus } from '../../../src/domain/records.js';
 import { at, makeJob } from '../../fixtures/records.js';
 import { createJobIn } from './jobs.contract.js';
 import { idsOf } from './paging.js';

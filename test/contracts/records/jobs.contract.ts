@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import { newId } from '../../../src/common/ids.js';
 import type { JobsRepository } from '../../../src/storage/records/jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../src/storage/records/records.js';
+import type { GenerationJob, JobStatus } from '../../../src/domain/records.js';
 import { at, makeJob } from '../../fixtures/records.js';
 import { collectPages, expectedOrder, idsOf, shuffled } from './paging.js';
 import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';

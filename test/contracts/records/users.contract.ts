@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { newId } from '../../../src/common/ids.js';
-import { UniqueViolationError } from '../../../src/storage/records/records.js';
+import { UniqueViolationError } from '../../../src/domain/records.js';
 import type { UsersRepository } from '../../../src/storage/records/users.repository.js';
 import { makeUser } from '../../fixtures/records.js';
 import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';

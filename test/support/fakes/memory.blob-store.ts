@@ -62,7 +62,7 @@ export class InMemoryBlobStore extends BlobStore {
     }
   }
 
-  async check(): Promise<void> {}
+  async ping(): Promise<void> {}
 }
 
 function infoOf(key: string, blob: Blob): BlobInfo {

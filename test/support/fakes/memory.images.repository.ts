@@ -5,7 +5,7 @@ import {
   type ImagePatch,
   type ImageQuery,
 } from '../../../src/storage/records/images.repository.js';
-import { UniqueViolationError, type ImageRecord } from '../../../src/storage/records/records.js';
+import { UniqueViolationError, type ImageRecord } from '../../../src/domain/records.js';
 import { copy, pageOf } from './table.js';
 
 export class InMemoryImagesRepository extends ImagesRepository {

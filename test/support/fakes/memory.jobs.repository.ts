@@ -4,7 +4,7 @@ import {
   type JobFilter,
   type JobPatch,
 } from '../../../src/storage/records/jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../src/storage/records/records.js';
+import type { GenerationJob, JobStatus } from '../../../src/domain/records.js';
 import { copy, pageOf } from './table.js';
 
 /**

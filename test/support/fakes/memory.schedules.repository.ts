@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../../src/common/cursor.js';
-import type { Schedule } from '../../../src/storage/records/records.js';
+import type { Schedule } from '../../../src/domain/records.js';
 import {
   SchedulesRepository,
   type SchedulePatch,

@@ -1,4 +1,4 @@
-import { UniqueViolationError, type User } from '../../../src/storage/records/records.js';
+import { UniqueViolationError, type User } from '../../../src/domain/records.js';
 import { UsersRepository } from '../../../src/storage/records/users.repository.js';
 import { copy } from './table.js';
 

@@ -2,7 +2,7 @@ import type { PatchOperation } from '@azure/cosmos';
 import type { PageRequest } from '../../../common/cursor.js';
 import { searchTokens, type ImageSearch } from '../image-search.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
-import { UniqueViolationError, type ImageRecord } from '../records.js';
+import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
 import {
   AFTER,
   CONFLICT,

@@ -1,6 +1,6 @@
 import type { PageRequest } from '../../../common/cursor.js';
 import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../records.js';
+import type { GenerationJob, JobStatus } from '../../../domain/records.js';
 import { claimId, Claims, type Claim } from './cosmos.claims.js';
 import {
   AFTER,

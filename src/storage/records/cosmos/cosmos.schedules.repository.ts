@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../../common/cursor.js';
-import type { Schedule } from '../records.js';
+import type { Schedule } from '../../../domain/records.js';
 import { SchedulesRepository, type SchedulePatch } from '../schedules.repository.js';
 import {
   AFTER,

@@ -1,4 +1,4 @@
-import { UniqueViolationError, type User } from '../records.js';
+import { UniqueViolationError, type User } from '../../../domain/records.js';
 import { UsersRepository } from '../users.repository.js';
 import { claimId, Claims } from './cosmos.claims.js';
 import { CONFLICT, type CosmosDatabase, unless } from './cosmos.database.js';

@@ -15,7 +15,7 @@ import type {
   ScheduleTemplate,
   User,
   Visibility,
-} from '../records.js';
+} from '../../../domain/records.js';
 import { searchTokens } from '../image-search.js';
 
 export interface UserDoc {

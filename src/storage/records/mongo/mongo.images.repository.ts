@@ -1,6 +1,6 @@
 import type { PageRequest } from '../../../common/cursor.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
-import { UniqueViolationError, type ImageRecord } from '../records.js';
+import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromImageDoc, toImageDoc, type ImageDoc } from './mongo.documents.js';
 import {

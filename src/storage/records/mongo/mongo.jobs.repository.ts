@@ -1,7 +1,7 @@
 import type { QueryFilter } from 'mongoose';
 import type { PageRequest } from '../../../common/cursor.js';
 import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../records.js';
+import type { GenerationJob, JobStatus } from '../../../domain/records.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromJobDoc, toJobDoc, type JobDoc } from './mongo.documents.js';
 import {

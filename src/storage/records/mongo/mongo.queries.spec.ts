@@ -22,7 +22,7 @@ import { newId } from '../../../common/ids.js';
 import { parseImageSearch } from '../image-search.js';
 import type { ImageFilter } from '../images.repository.js';
 import type { JobPatch } from '../jobs.repository.js';
-import type { GenerationJob } from '../records.js';
+import type { GenerationJob } from '../../../domain/records.js';
 import {
   IMAGE_SCHEMA,
   JOB_SCHEMA,

@@ -9,7 +9,7 @@ import type { PageCursor } from '../../../common/cursor.js';
 import { searchTokens, type ImageSearch } from '../image-search.js';
 import type { ImagePatch, ImageQuery } from '../images.repository.js';
 import type { JobFilter, JobPatch } from '../jobs.repository.js';
-import type { JobStatus } from '../records.js';
+import type { JobStatus } from '../../../domain/records.js';
 import type { SchedulePatch } from '../schedules.repository.js';
 import type { ImageDoc, JobDoc, ScheduleDoc } from './mongo.documents.js';
 

@@ -1,4 +1,4 @@
-import { UniqueViolationError, type User } from '../records.js';
+import { UniqueViolationError, type User } from '../../../domain/records.js';
 import { UsersRepository } from '../users.repository.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromUserDoc, toUserDoc, type UserDoc } from './mongo.documents.js';

@@ -1,7 +1,11 @@
 import type { PageRequest } from '../../../common/cursor.js';
 import type { ImageSearch } from '../image-search.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
-import { UniqueViolationError, type ImageRecord, type Visibility } from '../records.js';
+import {
+  UniqueViolationError,
+  type ImageRecord,
+  type Visibility,
+} from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
 interface ImageRow {

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { PageRequest } from '../../../common/cursor.js';
 import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../records.js';
+import type { GenerationJob, JobStatus } from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
 interface JobRow {

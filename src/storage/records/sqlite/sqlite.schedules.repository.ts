@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../../common/cursor.js';
-import type { Schedule, ScheduleTemplate } from '../records.js';
+import type { Schedule, ScheduleTemplate } from '../../../domain/records.js';
 import { SchedulesRepository, type SchedulePatch } from '../schedules.repository.js';
 import type { SqliteDatabase } from './sqlite.database.js';
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { UniqueViolationError, type Role, type User } from '../records.js';
+import { UniqueViolationError, type Role, type User } from '../../../domain/records.js';
 import { UsersRepository } from '../users.repository.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
