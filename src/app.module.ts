@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -10,6 +11,7 @@ import { ProvidersModule } from './providers/providers.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { BlobsModule } from './storage/blobs/blobs.module.js';
 import { RecordsModule } from './storage/records/records.module.js';
+import { ThrottleModule } from './throttle/throttle.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -20,8 +22,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RecordsModule.forRoot(config),
-        BlobsModule.forRoot(config),
+        BlobsModule.forRoot(config.blobs),
+        ThrottleModule,
         AuthModule,
+        AdminModule,
         PromptsModule,
         ProvidersModule,
         GenerationsModule,

@@ -37,6 +37,39 @@ const API_CSP = {
 };
 
 /**
+ * CORS for the configured origins only, matched exactly: a listed origin gets itself back in
+ * `Access-Control-Allow-Origin`; any other request gets no CORS header at all (so no arbitrary
+ * origin is ever reflected, nor told it may send credentials). With the headers a browser client
+ * must be able to send and read.
+ */
+function corsOptions(cors: AppConfig['cors']) {
+  const allowed = new Set(cors.origins);
+  return {
+    origin: (origin: string | undefined, allow: (error: null, origin: string | false) => void) =>
+      allow(null, origin !== undefined && allowed.has(origin) ? origin : false),
+    credentials: cors.credentials,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-None-Match',
+      'Range',
+      REQUEST_ID_HEADER,
+    ],
+    exposedHeaders: [
+      REQUEST_ID_HEADER,
+      'Location',
+      'Retry-After',
+      'ETag',
+      'Idempotent-Replayed',
+      'Content-Range',
+    ],
+    maxAge: 600,
+  };
+}
+
+/**
  * Builds the whole app on Fastify, initialised and ready to listen: used by `main.ts`, the tests,
  * the spec writer and the benchmark alike, so they all run the same thing.
  */
@@ -47,7 +80,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     genReqId: requestIdFor,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
   });
@@ -69,6 +102,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     contentSecurityPolicy: { directives: API_CSP },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  // No origin configured: no CORS at all, not even an answer to preflights.
+  if (config.cors.origins.length > 0) app.enableCors(corsOptions(config.cors));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -3,15 +3,20 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { CredentialsGuard } from './credentials.guard.js';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
+import { QuotaModule } from './quota.module.js';
+import { SessionTokens } from './session-tokens.js';
 
 @Module({
   imports: [
     PassportModule,
+    QuotaModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -30,12 +35,15 @@ import { PasswordHasher } from './password-hasher.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,
+    SessionTokens,
+    ApiKeysService,
     PasswordHasher,
     JwtStrategy,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: CredentialsGuard },
   ],
+  exports: [SessionTokens],
 })
 export class AuthModule {}

@@ -8,8 +8,14 @@ import type { TestingModule } from '@nestjs/testing';
 
 import { compileWithFakes } from '../../test/support/fakes/testing-module.js';
 import type { Fakes } from '../../test/support/fakes/index.js';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../common/errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  UnauthorizedError,
+  type ValidationError,
+} from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import type { AuthUser } from './auth-user.js';
 import { AuthModule } from './auth.module.js';
 import { AuthService } from './auth.service.js';
 
@@ -128,14 +134,143 @@ describe('AuthService', () => {
     });
   });
 
+  describe('sessions', () => {
+    const caller = async (accessToken: string): Promise<AuthUser> => {
+      const claims = await jwt.verifyAsync<{ sub: string; sid: string }>(accessToken);
+      const user = await fakes.users.findById(claims.sub);
+      return { ...user!, credential: { kind: 'session', sessionId: claims.sid } };
+    };
+
+    it('opens a session: an access token naming it, and an opaque refresh token stored hashed', async () => {
+      const session = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+
+      expect(session).toMatchObject({
+        refreshToken: expect.stringMatching(/^[\w-]{43}$/),
+        refreshExpiresIn: 30 * 24 * 3600,
+        expiresIn: 900,
+      });
+      const { sid } = await jwt.verifyAsync<{ sid: string }>(session.accessToken);
+      expect(await fakes.sessions.findByTokenHash(session.refreshToken)).toBeNull();
+      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(false);
+    });
+
+    it('rotates the refresh token in the same session', async () => {
+      const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+
+      const second = await auth.refresh(first.refreshToken);
+      const third = await auth.refresh(second.refreshToken);
+
+      expect(new Set([first, second, third].map((s) => s.refreshToken)).size).toBe(3);
+      const sids = await Promise.all(
+        [first, second, third].map(
+          async (s) => (await jwt.verifyAsync<{ sid: string }>(s.accessToken)).sid,
+        ),
+      );
+      expect(new Set(sids).size).toBe(1);
+      expect(third.user).toEqual(first.user);
+    });
+
+    it('ends the whole session when a used refresh token comes back', async () => {
+      const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+      const second = await auth.refresh(first.refreshToken);
+
+      await expect(auth.refresh(first.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+
+      await expect(auth.refresh(second.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+      const { sid } = await jwt.verifyAsync<{ sid: string }>(second.accessToken);
+      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+    });
+
+    it('lets one of two concurrent refreshes of a token win, and then ends the session', async () => {
+      const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+
+      const outcomes = await Promise.allSettled([
+        auth.refresh(first.refreshToken),
+        auth.refresh(first.refreshToken),
+      ]);
+
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const { sid } = await jwt.verifyAsync<{ sid: string }>(first.accessToken);
+      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+    });
+
+    it('refuses an unknown refresh token', async () => {
+      await expect(auth.refresh('not-a-token')).rejects.toBeInstanceOf(UnauthorizedError);
+    });
+
+    it('logs one session out and leaves the others', async () => {
+      const here = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+      const there = await auth.login({ email: 'ada@example.com', password: PASSWORD });
+
+      await auth.logout(await caller(here.accessToken));
+
+      await expect(auth.refresh(here.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(auth.refresh(there.refreshToken)).resolves.toMatchObject({
+        user: { email: 'ada@example.com' },
+      });
+    });
+
+    it('changes the password only with the current one, and ends every session', async () => {
+      const here = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+      const there = await auth.login({ email: 'ada@example.com', password: PASSWORD });
+      const me = await caller(here.accessToken);
+
+      const wrong = await failure(
+        auth.changePassword(me, { currentPassword: 'not it at all', newPassword: 'new password' }),
+      );
+      expect((wrong as ValidationError).errors).toEqual([
+        { field: 'currentPassword', message: 'is not the current password' },
+      ]);
+
+      const fresh = await auth.changePassword(me, {
+        currentPassword: PASSWORD,
+        newPassword: 'a new password',
+      });
+
+      for (const old of [here, there]) {
+        await expect(auth.refresh(old.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+      }
+      await expect(auth.refresh(fresh.refreshToken)).resolves.toBeDefined();
+      await expect(
+        auth.login({ email: 'ada@example.com', password: PASSWORD }),
+      ).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(
+        auth.login({ email: 'ada@example.com', password: 'a new password' }),
+      ).resolves.toBeDefined();
+      const stored = await fakes.users.findById(me.id);
+      expect(stored?.tokensValidAfter).toMatch(/\.000Z$/);
+    });
+
+    it('refuses to sign in, or refresh, a disabled account', async () => {
+      const session = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+      await fakes.users.update(session.user.id, { disabled: true });
+
+      const error = await failure(auth.login({ email: 'ada@example.com', password: PASSWORD }));
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect((error as Error).message).toBe('This account is disabled');
+      await expect(auth.refresh(session.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+    });
+  });
+
   describe('me', () => {
-    it('describes the user, without the password hash', async () => {
+    it('describes the user, without the password hash, with the daily quota', async () => {
       const { user } = await auth.register({ email: 'ada@example.com', password: PASSWORD });
 
       const me = await auth.me(user.id);
 
-      expect(me).toEqual(user);
+      expect(me).toEqual({
+        ...user,
+        quota: { limit: 100, used: 0, remaining: 100, resetsAt: expect.any(String) },
+      });
       expect(me).not.toHaveProperty('passwordHash');
+    });
+
+    it('shows no limit to an admin', async () => {
+      const { user } = await auth.register({ email: 'root@example.com', password: PASSWORD });
+
+      await expect(auth.me(user.id)).resolves.toMatchObject({
+        quota: { limit: null, remaining: null },
+      });
     });
 
     it('answers 404 for a user that is gone', async () => {

@@ -47,8 +47,19 @@ function derive(
 /** Password hashes as `scrypt$N$r$p$salt$hash` (base64url), so parameters can grow later. */
 @Injectable()
 export class PasswordHasher {
-  /** Verified against when the account does not exist, so timing does not reveal which e-mails do. */
-  private dummyHash?: Promise<string>;
+  /**
+   * Verified against when the account does not exist, so timing does not reveal which e-mails do:
+   * the current parameters with random bytes, made without hashing (no password ever matches it,
+   * and the first unknown e-mail must not cost two scrypt runs).
+   */
+  private readonly dummyHash = [
+    'scrypt',
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    randomBytes(16).toString('base64url'),
+    randomBytes(KEY_LENGTH).toString('base64url'),
+  ].join('$');
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
@@ -64,7 +75,7 @@ export class PasswordHasher {
   }
 
   async verify(password: string, stored: string | null): Promise<boolean> {
-    const encoded = stored ?? (await (this.dummyHash ??= this.hash('not-a-password')));
+    const encoded = stored ?? this.dummyHash;
     const [scheme, n, r, p, salt, hash] = encoded.split('$');
     if (scheme !== 'scrypt' || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64url');

@@ -7,7 +7,9 @@ import {
   ApiResponse,
   getSchemaPath,
   type HeaderObject,
+  type OpenAPIObject,
   type ReferenceObject,
+  type ResponseObject,
 } from '@nestjs/swagger';
 import { ProblemDto } from './problem.dto.js';
 
@@ -78,7 +80,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Request body too large',
   415: 'Unsupported content type',
   416: 'Range not satisfiable; `Content-Range` gives the size',
-  429: 'Too many active jobs or requests; `Retry-After` says when to try again',
+  429: 'Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again',
   503: 'A dependency is unavailable; `Retry-After` says when to try again',
 };
 
@@ -88,19 +90,49 @@ const PROBLEM_HEADERS: Record<number, ResponseHeaderName[]> = {
   503: ['Retry-After'],
 };
 
+/** The response object of a problem+json error with `status`. */
+function problemResponse(status: number): ResponseObject {
+  return {
+    description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
+    ...(PROBLEM_HEADERS[status] ? { headers: headerRefs(...PROBLEM_HEADERS[status]) } : {}),
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+}
+
 /** Documents problem+json error responses for the given statuses. */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
-        ...(PROBLEM_HEADERS[status] ? { headers: headerRefs(...PROBLEM_HEADERS[status]) } : {}),
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
-      }),
-    ),
+    ...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })),
   );
+}
+
+const WRITES = ['post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * Declares, on every operation of `document`, the problems the HTTP edge answers whatever the
+ * controller says, so that no route can forget one: 413 and 415 where the operation takes a body
+ * (too large; not JSON), 401 where it checks credentials, 503 where it writes (a store that cannot
+ * take writes: a full disk). Statuses an operation already declares are left as they are.
+ */
+export function declareEdgeProblems(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'head', ...WRITES] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const statuses = [
+        ...(operation.requestBody ? [413, 415] : []),
+        ...((operation.security ?? []).some((need) => Object.keys(need).length > 0) ? [401] : []),
+        ...((WRITES as readonly string[]).includes(method) ? [503] : []),
+      ];
+      for (const status of statuses) {
+        operation.responses[status] ??= {
+          ...problemResponse(status),
+          headers: { ...headerRefs('X-Request-Id'), ...problemResponse(status).headers },
+        };
+      }
+    }
+  }
 }
 
 /** Documents that the route needs a bearer token (the global guard enforces it). */

@@ -60,13 +60,44 @@ export class RangeNotSatisfiableError extends DomainError {
   }
 }
 
+/** Answered 429 like a quota, for requests made too often (throttling); with `Retry-After`. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too-many-requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Answered 503; `retryAfterSeconds` becomes the `Retry-After` header. */
 export class UnavailableError extends DomainError {
-  readonly code = 'unavailable';
+  readonly code: string = 'unavailable';
   constructor(
     message: string,
     readonly retryAfterSeconds = 5,
   ) {
     super(message);
+  }
+}
+
+/** Which store a `StorageUnavailableError` is about, as readiness names it. */
+export type StoreName = 'recordStore' | 'blobStore';
+
+/**
+ * A store that cannot take the request now (disk full, quota, read-only file system, locked or
+ * failing I/O): the adapter's own error, translated. Answered 503; the message names the store but
+ * never a path, and the original error stays in `cause` (logged, never sent).
+ */
+export class StorageUnavailableError extends UnavailableError {
+  override readonly code = 'storage-unavailable';
+  constructor(
+    readonly store: StoreName,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`The ${store === 'recordStore' ? 'record' : 'blob'} store is unavailable: ${reason}`, 30);
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { REQUEST_ID_HEADER } from './logging.js';
 import type { ProblemDto } from './problem.dto.js';
 
 /**
@@ -42,7 +43,9 @@ export function problemBody(
 
 /**
  * The JSON body parser: an empty body sent as JSON (Swagger UI and many clients set the type
- * anyway) means no body, as it does without the header; nesting past MAX_JSON_DEPTH is a 400.
+ * anyway) means no body, as it does without the header; nesting past MAX_JSON_DEPTH is a 400, and
+ * so is a string that is not Unicode (a lone surrogate, which JSON's `\ud800` escape can carry:
+ * validators, encoders and databases downstream throw on it or silently change it).
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -53,16 +56,36 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       return;
     }
     if (nestingDepth(text) > MAX_JSON_DEPTH) {
-      const error = new Error(
-        `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
-      ) as FastifyError;
-      error.statusCode = 400;
-      error.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-      done(error, undefined);
+      done(bodyError(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
-    void parseJson(request, text, done);
+    void parseJson(request, text, (error, value) => {
+      if (!error && !isWellFormed(value)) {
+        done(bodyError('The JSON body holds a string that is not valid Unicode'), undefined);
+        return;
+      }
+      done(error, value);
+    });
   });
+}
+
+function bodyError(message: string): FastifyError {
+  const error = new Error(message) as FastifyError;
+  error.statusCode = 400;
+  error.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+  return error;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether every string of a parsed JSON value, keys included, is well-formed UTF-16. */
+export function isWellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(isWellFormed);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).every(([key, item]) => isWellFormed(key) && isWellFormed(item));
+  }
+  return true;
 }
 
 /** The deepest nesting of brackets and braces outside strings: one pass, no recursion. */
@@ -95,8 +118,10 @@ export function frameworkErrors(
     error.code === 'FST_ERR_BAD_URL'
       ? 'The URL is not validly percent-encoded'
       : 'The request could not be routed';
+  // Sent before the onRequest hooks run: the request id header is set here.
   void reply
     .status(status)
+    .header(REQUEST_ID_HEADER, request.id)
     .header('content-type', 'application/problem+json')
     .send(problemBody(status, detail, instanceOf(request.raw.url), String(request.id), 'path'));
 }

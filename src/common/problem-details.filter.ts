@@ -14,6 +14,7 @@ import {
   NotFoundError,
   QuotaExceededError,
   RangeNotSatisfiableError,
+  TooManyRequestsError,
   UnauthorizedError,
   UnavailableError,
   ValidationError,
@@ -30,6 +31,7 @@ const STATUS_BY_ERROR = new Map<abstract new (...args: never[]) => DomainError, 
   [ConflictError, 409],
   [RangeNotSatisfiableError, 416],
   [QuotaExceededError, 429],
+  [TooManyRequestsError, 429],
   [UnavailableError, 503],
 ]);
 
@@ -68,7 +70,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof RangeNotSatisfiableError) {
       void reply.header('content-range', `bytes */${exception.size}`);
     }
-    if (exception instanceof QuotaExceededError || exception instanceof UnavailableError) {
+    if (
+      exception instanceof QuotaExceededError ||
+      exception instanceof TooManyRequestsError ||
+      exception instanceof UnavailableError
+    ) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     if (reply.sent) return;

@@ -9,6 +9,17 @@ import { ConfigError, loadConfig } from './app-config.js';
 
 const SECRET_32 = 'a'.repeat(32);
 
+/** The message of the `ConfigError` that `env` makes `loadConfig` throw; '' when it loads. */
+function bootError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return '';
+}
+
 describe('loadConfig', () => {
   let dataDir: string;
 
@@ -183,15 +194,7 @@ describe('loadConfig', () => {
 
 describe('loadConfig: what each chosen adapter needs', () => {
   const base = { DATA_DIR: mkdtempSync(join(tmpdir(), 'config-drivers-')) };
-  const message = (env: Record<string, string>): string => {
-    try {
-      loadConfig({ ...base, ...env });
-    } catch (error) {
-      if (error instanceof ConfigError) return error.message;
-      throw error;
-    }
-    return '';
-  };
+  const message = (env: Record<string, string>): string => bootError({ ...base, ...env });
 
   it.each([
     [{ DATABASE_DRIVER: 'cosmos' }, ['COSMOS_ENDPOINT', 'COSMOS_KEY']],
@@ -247,5 +250,89 @@ describe('loadConfig: what each chosen adapter needs', () => {
         S3_BUCKET: 'images',
       }),
     ).toBe('');
+  });
+});
+
+describe('loadConfig: CORS and throttling', () => {
+  const base = { DATA_DIR: mkdtempSync(join(tmpdir(), 'config-edge-')) };
+  const message = (env: Record<string, string>): string => bootError({ ...base, ...env });
+
+  it('has no CORS origin and throttles the credential routes by default', () => {
+    const config = loadConfig(base);
+
+    expect(config.cors).toEqual({ origins: [], credentials: false });
+    expect(config.throttle).toEqual({
+      windowSeconds: 60,
+      limits: {
+        register: { perIp: 5, perEmail: 0 },
+        login: { perIp: 10, perEmail: 5 },
+        refresh: { perIp: 30, perEmail: 0 },
+      },
+    });
+  });
+
+  it('splits CORS_ORIGINS into exact origins', () => {
+    const config = loadConfig({
+      ...base,
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,,',
+    });
+    expect(config.cors.origins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it.each([
+    ['*', '"*"'],
+    ['https://app.example.com/', '"https://app.example.com/"'],
+    ['https://app.example.com/path', '"https://app.example.com/path"'],
+    ['https://App.Example.com', '"https://App.Example.com"'],
+    ['app.example.com', '"app.example.com"'],
+    ['ftp://files.example.com', '"ftp://files.example.com"'],
+    ['null', '"null"'],
+  ])('refuses CORS_ORIGINS=%s, naming the entry', (value, entry) => {
+    const text = message({ CORS_ORIGINS: `https://ok.example.com,${value}` });
+    expect(text).toContain('CORS_ORIGINS');
+    expect(text).toContain(`not origins: ${entry}`);
+  });
+
+  it.each([
+    ['THROTTLE_LOGIN_PER_IP', '-1'],
+    ['THROTTLE_LOGIN_PER_EMAIL', 'many'],
+    ['THROTTLE_WINDOW_SECONDS', '0'],
+    ['CORS_CREDENTIALS', 'yes'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(message({ [name]: value })).toContain(name);
+  });
+
+  it('reads 0 as no limit', () => {
+    const config = loadConfig({
+      ...base,
+      THROTTLE_LOGIN_PER_IP: '0',
+      THROTTLE_LOGIN_PER_EMAIL: '0',
+    });
+    expect(config.throttle.limits.login).toEqual({ perIp: 0, perEmail: 0 });
+  });
+});
+
+describe('loadConfig: sessions and quotas', () => {
+  const base = { DATA_DIR: mkdtempSync(join(tmpdir(), 'config-accounts-')) };
+
+  it('keeps access tokens short and sessions a month, and allows 100 images a day', () => {
+    const config = loadConfig(base);
+
+    expect(config.auth.ttlSeconds).toBe(900);
+    expect(config.auth.refreshTtlSeconds).toBe(30 * 24 * 3600);
+    expect(config.generation.dailyImageQuota).toBe(100);
+  });
+
+  it('reads DAILY_IMAGE_QUOTA=0 as no limit', () => {
+    expect(loadConfig({ ...base, DAILY_IMAGE_QUOTA: '0' }).generation.dailyImageQuota).toBe(0);
+  });
+
+  it.each([
+    ['DAILY_IMAGE_QUOTA', '-1'],
+    ['DAILY_IMAGE_QUOTA', 'lots'],
+    ['REFRESH_TTL_SECONDS', '60'],
+    ['JWT_TTL_SECONDS', '10'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadConfig({ ...base, [name]: value })).toThrow(name);
   });
 });

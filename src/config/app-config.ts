@@ -6,12 +6,14 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type {
   AuthConfig,
   BlobsConfig,
+  CorsConfig,
   DatabaseConfig,
   GenerationConfig,
   PromptsConfig,
   ProvidersConfig,
   SchedulesConfig,
   ServerConfig,
+  ThrottleConfig,
 } from './config-slices.js';
 import { listOf, SETTINGS } from './env.decorators.js';
 import { EnvironmentVariables, type LogLevel } from './env.schema.js';
@@ -24,6 +26,8 @@ import { EnvironmentVariables, type LogLevel } from './env.schema.js';
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly server: ServerConfig;
+  readonly cors: CorsConfig;
+  readonly throttle: ThrottleConfig;
   readonly logLevel: LogLevel;
   readonly dataDir: string;
   readonly auth: AuthConfig;
@@ -90,6 +94,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bodyLimit: vars.BODY_LIMIT_BYTES,
       trustProxy: vars.TRUST_PROXY,
     },
+    cors: { origins: listOf(vars.CORS_ORIGINS), credentials: vars.CORS_CREDENTIALS },
+    throttle: {
+      windowSeconds: vars.THROTTLE_WINDOW_SECONDS,
+      limits: {
+        register: { perIp: vars.THROTTLE_REGISTER_PER_IP, perEmail: 0 },
+        login: { perIp: vars.THROTTLE_LOGIN_PER_IP, perEmail: vars.THROTTLE_LOGIN_PER_EMAIL },
+        refresh: { perIp: vars.THROTTLE_REFRESH_PER_IP, perEmail: 0 },
+      },
+    },
     logLevel: vars.LOG_LEVEL,
     dataDir,
     auth: {
@@ -97,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       issuer: vars.JWT_ISSUER,
       audience: vars.JWT_AUDIENCE,
       ttlSeconds: vars.JWT_TTL_SECONDS,
+      refreshTtlSeconds: vars.REFRESH_TTL_SECONDS,
       adminEmails: new Set(list(vars.ADMIN_EMAILS)),
     },
     database: {
@@ -184,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staleAfterMs: vars.GENERATION_STALE_AFTER_MS,
       pollMs: vars.GENERATION_POLL_MS,
       maxActivePerUser: vars.GENERATION_MAX_ACTIVE_PER_USER,
+      dailyImageQuota: vars.DAILY_IMAGE_QUOTA,
       maxImagePixels: vars.MAX_IMAGE_PIXELS,
     },
   });

@@ -20,12 +20,40 @@ export abstract class ServerConfig {
   readonly trustProxy: boolean;
 }
 
+/** Cross-origin browser access (CORS). */
+export abstract class CorsConfig {
+  /** Exact origins allowed to call the API from a browser; none: no CORS headers at all. */
+  readonly origins: readonly string[];
+  /** Whether those origins may send credentials (cookies, HTTP auth). */
+  readonly credentials: boolean;
+}
+
+/** The routes that take credentials, and are throttled. */
+export type ThrottledRoute = 'register' | 'login' | 'refresh';
+
+/** Requests per window on a throttled route; 0 means no limit. */
+export interface ThrottleLimits {
+  /** Per client IP (per /56 for IPv6). */
+  readonly perIp: number;
+  /** Per account e-mail named in the body, from any IP. */
+  readonly perEmail: number;
+}
+
+/** Throttling of the credential routes, counted in memory by each replica. */
+export abstract class ThrottleConfig {
+  readonly windowSeconds: number;
+  readonly limits: Readonly<Record<ThrottledRoute, ThrottleLimits>>;
+}
+
 /** Access tokens and who is an admin. */
 export abstract class AuthConfig {
   readonly jwtSecret: string;
   readonly issuer: string;
   readonly audience: string;
+  /** Access tokens' lifetime. */
   readonly ttlSeconds: number;
+  /** Refresh tokens' lifetime. */
+  readonly refreshTtlSeconds: number;
   readonly adminEmails: ReadonlySet<string>;
 }
 
@@ -59,8 +87,10 @@ export abstract class BlobsConfig {
   readonly s3?: {
     readonly bucket: string;
     readonly region: string;
+    /** An S3-compatible server (MinIO, R2...); AWS when unset. */
     readonly endpoint?: string;
     readonly forcePathStyle: boolean;
+    /** Without both, the SDK's default credential chain (instance roles, profiles...). */
     readonly accessKeyId?: string;
     readonly secretAccessKey?: string;
   };
@@ -81,10 +111,13 @@ export abstract class ProvidersConfig {
   };
   readonly replicate: {
     readonly apiToken?: string;
+    /** API root including `/v1`; defaults to https://api.replicate.com/v1. */
     readonly baseUrl?: string;
+    /** `owner/name` (the model's latest version) or `owner/name:version`. */
     readonly model: string;
     readonly concurrency: number;
     readonly imagesPerMinute: number;
+    /** How long one prediction may run before it is canceled. */
     readonly predictionTimeoutMs: number;
     readonly downloadHosts: readonly string[];
   };
@@ -122,5 +155,21 @@ export abstract class GenerationConfig {
   readonly staleAfterMs: number;
   readonly pollMs: number;
   readonly maxActivePerUser: number;
+  /** Images per user per UTC day; 0: no limit. */
+  readonly dailyImageQuota: number;
   readonly maxImagePixels: number;
 }
+
+/** Each slice's token, by its name in `AppConfig`. */
+export const SLICES = {
+  server: ServerConfig,
+  cors: CorsConfig,
+  throttle: ThrottleConfig,
+  auth: AuthConfig,
+  database: DatabaseConfig,
+  blobs: BlobsConfig,
+  providers: ProvidersConfig,
+  prompts: PromptsConfig,
+  schedules: SchedulesConfig,
+  generation: GenerationConfig,
+} as const;

@@ -1,27 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from './app-config.js';
-import {
-  AuthConfig,
-  BlobsConfig,
-  DatabaseConfig,
-  GenerationConfig,
-  PromptsConfig,
-  ProvidersConfig,
-  SchedulesConfig,
-  ServerConfig,
-} from './config-slices.js';
-
-/** Each slice's token, by its name in `AppConfig`. */
-const SLICES = {
-  server: ServerConfig,
-  auth: AuthConfig,
-  database: DatabaseConfig,
-  blobs: BlobsConfig,
-  providers: ProvidersConfig,
-  prompts: PromptsConfig,
-  schedules: SchedulesConfig,
-  generation: GenerationConfig,
-} as const;
+import { SLICES } from './config-slices.js';
 
 /**
  * Makes the one validated `AppConfig` injectable everywhere, and each of its slices on its own, so

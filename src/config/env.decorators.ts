@@ -97,6 +97,35 @@ export function IsEmailList(): PropertyDecorator {
 }
 
 /**
+ * Comma-separated exact origins (`https://app.example.com`, `http://localhost:5173`): scheme, host
+ * and port only, as a browser sends them in `Origin`. No wildcard, no path.
+ */
+export function IsOriginList(): PropertyDecorator {
+  const isOrigin = (entry: string): boolean => {
+    try {
+      const url = new URL(entry);
+      return ['http:', 'https:'].includes(url.protocol) && url.origin === entry;
+    } catch {
+      return false;
+    }
+  };
+  const bad = (value: unknown) =>
+    typeof value === 'string' ? listOf(value).filter((entry) => !isOrigin(entry)) : [];
+  return ValidateBy({
+    name: 'isOriginList',
+    validator: {
+      validate: (value: unknown) => bad(value).length === 0,
+      defaultMessage: ({ value }: ValidationArguments) =>
+        `must be exact origins (scheme://host[:port], lower case, no path) separated by commas; not origins: ${bad(
+          value,
+        )
+          .map((entry) => JSON.stringify(entry))
+          .join(', ')}`,
+    },
+  });
+}
+
+/**
  * A rule of the SETTINGS group: `valid(value, vars)` sees the whole environment; `message` is
  * the line's text after the variable's name.
  */

@@ -5,6 +5,7 @@ import {
   IsEmailList,
   IsFlag,
   IsIntegerVar,
+  IsOriginList,
   IsTimezoneVar,
   NonEmptyString,
   OptionalString,
@@ -60,6 +61,18 @@ export class EnvironmentVariables {
   @IsFlag()
   TRUST_PROXY = false;
 
+  /**
+   * Comma-separated exact origins (`https://app.example.com`) a browser on another origin may call
+   * the API from; empty: no CORS headers at all (same-origin only).
+   */
+  @IsString()
+  @IsOriginList()
+  CORS_ORIGINS = '';
+
+  /** Allow those origins to send cookies and HTTP auth (`Access-Control-Allow-Credentials`). */
+  @IsFlag()
+  CORS_CREDENTIALS = false;
+
   /** HMAC key for access tokens: required, 32+ bytes, in production; generated under DATA_DIR otherwise. */
   @OptionalString()
   JWT_SECRET?: string;
@@ -70,9 +83,16 @@ export class EnvironmentVariables {
   @NonEmptyString()
   JWT_AUDIENCE = 'image-forge-api';
 
-  /** Lifetime of an access token, in seconds. */
+  /**
+   * Lifetime of an access token, in seconds. Short: a client keeps its session with the refresh
+   * token, and a revoked session's access tokens are refused at once anyway.
+   */
   @IsIntegerVar(60, 30 * 24 * 3600)
-  JWT_TTL_SECONDS = 24 * 3600;
+  JWT_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token (a session unused this long ends), in seconds. */
+  @IsIntegerVar(300, 365 * 24 * 3600)
+  REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
   /** Comma-separated e-mails that get the `admin` role when they register. */
   @IsString()
@@ -141,9 +161,38 @@ export class EnvironmentVariables {
   @IsIntegerVar(1)
   GENERATION_MAX_ACTIVE_PER_USER = 20;
 
+  /**
+   * Images one user may generate per UTC day (schedules' runs included); more get 429 until
+   * midnight UTC. 0: no limit. Admins have none.
+   */
+  @IsIntegerVar(0)
+  DAILY_IMAGE_QUOTA = 100;
+
   /** Largest image (width × height) the pipeline decodes. */
   @IsIntegerVar(1)
   MAX_IMAGE_PIXELS = 4096 * 4096;
+
+  // --- Throttling of credential routes (per replica, in memory; 0 disables a limit) ---------------
+
+  /** The window the THROTTLE_* limits count requests in, in seconds. */
+  @IsIntegerVar(1, 3600)
+  THROTTLE_WINDOW_SECONDS = 60;
+
+  /** `POST /auth/register` requests per client IP per window. */
+  @IsIntegerVar(0)
+  THROTTLE_REGISTER_PER_IP = 5;
+
+  /** `POST /auth/login` requests per client IP per window. */
+  @IsIntegerVar(0)
+  THROTTLE_LOGIN_PER_IP = 10;
+
+  /** `POST /auth/login` requests per account e-mail per window, from any IP. */
+  @IsIntegerVar(0)
+  THROTTLE_LOGIN_PER_EMAIL = 5;
+
+  /** `POST /auth/refresh` requests per client IP per window. */
+  @IsIntegerVar(0)
+  THROTTLE_REFRESH_PER_IP = 30;
 
   // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
 

@@ -21,6 +21,70 @@ export interface User {
   readonly passwordHash: string;
   readonly role: Role;
   readonly createdAt: string;
+  /** A disabled account's tokens and API keys stop working at once; it cannot sign in. */
+  readonly disabled: boolean;
+  /**
+   * Access tokens issued before this instant (whole seconds, as JWT `iat`) are refused: set when
+   * the password changes and on "sign out everywhere". Null: none refused.
+   */
+  readonly tokensValidAfter: string | null;
+}
+
+/** A user as created: a new account is enabled and has refused no token yet. */
+export type NewUser = Omit<User, 'disabled' | 'tokensValidAfter'> &
+  Partial<Pick<User, 'disabled' | 'tokensValidAfter'>>;
+
+/**
+ * The account the built-in schedule (AUTO_GENERATE_CRON) generates as: nobody signs in to it, and
+ * the daily image quota does not apply to it. (`SYSTEM_USER_ID` in scheduling/schedule.runner.ts
+ * is the same id.)
+ */
+export const SYSTEM_USER_ID = '00000000-0000-7000-8000-000000000000';
+
+/**
+ * One refresh token of a session. Each refresh rotates the token: the presented one is marked
+ * used and a new one joins the same family (the session). Only a SHA-256 hash of the token is
+ * stored.
+ */
+export interface Session {
+  readonly id: string;
+  /** The session: every token rotated from the first one of a sign-in, and its access tokens' `sid`. */
+  readonly familyId: string;
+  readonly userId: string;
+  /** base64url SHA-256 of the refresh token. */
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** When the token was exchanged for a new one; a used token presented again is a theft. */
+  readonly usedAt: string | null;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string;
+  /** The client that signed in (User-Agent), for a person reviewing their sessions. */
+  readonly userAgent: string | null;
+}
+
+/** What an API key may do. A session may do what its role allows: everything but `admin` for users. */
+export const API_SCOPES = [
+  'images:read',
+  'images:write',
+  'generations:write',
+  'schedules:write',
+  'admin',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** A long-lived credential for REST clients: `ifk_<id>_<secret>`; only a hash of the secret is kept. */
+export interface ApiKey {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  /** base64url SHA-256 of the secret part of the key. */
+  readonly secretHash: string;
+  readonly createdAt: string;
+  /** Kept to the minute: a key used often is not written on every request. */
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
 }
 
 /** How a prompt came to be: theme → strategy's prompt → the provider's revision of it. */
@@ -135,21 +199,8 @@ export interface ImageRecord {
   readonly createdAt: string;
 }
 
-/** What a schedule generates on each fire (the generation request, minus the seed). */
-export interface ScheduleTemplate {
-  readonly strategy: PromptStrategyName;
-  readonly theme: string | null;
-  readonly prompt: string | null;
-  readonly negativePrompt: string | null;
-  readonly provider: string;
-  readonly model: string;
-  readonly size: string;
-  readonly n: number;
-  readonly visibility: Visibility;
-  readonly tags: readonly string[];
-  readonly quality: string | null;
-  readonly style: string | null;
-}
+/** What a schedule generates on each fire: the generation request, minus the seed. */
+export type ScheduleTemplate = Omit<GenerationRequest, 'seed'>;
 
 export interface Schedule {
   readonly id: string;
@@ -176,10 +227,7 @@ export interface Schedule {
 /** Raised by adapters when a uniqueness rule of the store refuses a write. */
 export class UniqueViolationError extends Error {
   override readonly name = 'UniqueViolationError';
-  constructor(
-    readonly constraint:
-      'user-email' | 'job-idempotency-key' | 'job-schedule-slot' | 'image-job-index',
-  ) {
+  constructor(readonly constraint: 'user-email' | 'image-job-index') {
     super(`Unique constraint violated: ${constraint}`);
   }
 }

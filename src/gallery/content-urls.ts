@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AuthConfig } from '../config/config-slices.js';
 import type { ImageRecord } from '../domain/records.js';
 
 export type ContentKind = 'image' | 'thumbnail';
@@ -31,10 +31,8 @@ const PATH_OF: Record<ContentKind, string> = { image: 'content', thumbnail: 'thu
 export class ContentUrls {
   private readonly key: Buffer;
 
-  constructor(config: AppConfig) {
-    this.key = createHmac('sha256', config.auth.jwtSecret)
-      .update('image-forge:content-url:v1')
-      .digest();
+  constructor(config: AuthConfig) {
+    this.key = createHmac('sha256', config.jwtSecret).update('image-forge:content-url:v1').digest();
   }
 
   /** `contentUrl` and `thumbnailUrl` of an image, signed when it is private. */

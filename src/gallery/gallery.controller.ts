@@ -3,6 +3,7 @@ import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/sw
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { RequireScope } from '../auth/scopes.js';
 import { OptionalAuth, Public } from '../auth/public.decorator.js';
 import { ApiAuth, ApiBlobResponses, ApiProblems } from '../common/api-docs.js';
 import { sendFile } from '../common/file-response.js';
@@ -34,6 +35,7 @@ export class GalleryController {
   /** My images, private ones too, newest first, with the same search and filters. */
   @Get('me/images')
   @ApiAuth()
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Browse my history', operationId: 'listMyImages' })
   @ApiProblems(400)
   listMine(@CurrentUser() user: AuthUser, @Query() query: MyImageQueryDto): Promise<ImageListDto> {
@@ -43,6 +45,7 @@ export class GalleryController {
   /** A public image, or one of mine (send a token to see your private images). */
   @OptionalAuth()
   @Get('images/:id')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Get an image', operationId: 'getImage' })
   @ApiProblems(400, 404)
   get(
@@ -60,6 +63,7 @@ export class GalleryController {
    */
   @OptionalAuth()
   @Get('images/:id/content')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Download an image', operationId: 'getImageContent' })
   @ApiBlobResponses('image/png', 'The image')
   async content(
@@ -74,6 +78,7 @@ export class GalleryController {
   /** A WebP fitted inside 256×256, with the same access rules and caching as the image. */
   @OptionalAuth()
   @Get('images/:id/thumbnail')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Download a thumbnail', operationId: 'getImageThumbnail' })
   @ApiBlobResponses('image/webp', 'The thumbnail')
   async thumbnail(
@@ -88,6 +93,7 @@ export class GalleryController {
   /** Changes visibility or replaces the tags of one of my images; fields left out keep their values. */
   @Patch('images/:id')
   @ApiAuth()
+  @RequireScope('images:write')
   @ApiOperation({ summary: 'Update an image', operationId: 'updateImage' })
   @ApiBody({
     type: UpdateImageDto,
@@ -109,6 +115,7 @@ export class GalleryController {
   @Delete('images/:id')
   @HttpCode(204)
   @ApiAuth()
+  @RequireScope('images:write')
   @ApiOperation({ summary: 'Delete an image', operationId: 'deleteImage' })
   @ApiNoContentResponse({ description: 'Deleted; no body' })
   @ApiProblems(400, 404)

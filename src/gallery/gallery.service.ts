@@ -4,7 +4,7 @@ import { readPage } from '../common/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors.js';
 import type { FileResponse, FileStream } from '../common/file-response.js';
 import { normalizeTag, normalizeTags } from '../common/tags.js';
-import { AppConfig } from '../config/app-config.js';
+import { BlobsConfig } from '../config/config-slices.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
@@ -26,7 +26,7 @@ export class GalleryService {
     private readonly images: ImagesRepository,
     private readonly jobs: JobsRepository,
     private readonly blobs: BlobStore,
-    private readonly config: AppConfig,
+    private readonly config: BlobsConfig,
     private readonly urls: ContentUrls,
   ) {}
 
@@ -119,8 +119,8 @@ export class GalleryService {
    * it can make one.
    */
   private async signedUrl(key: string): Promise<{ redirect: string } | null> {
-    if (!this.config.blobs.signedUrls) return null;
-    const url = await this.blobs.signedUrl(key, this.config.blobs.signedUrlTtlSeconds);
+    if (!this.config.signedUrls) return null;
+    const url = await this.blobs.signedUrl(key, this.config.signedUrlTtlSeconds);
     return url ? { redirect: url } : null;
   }
 
@@ -183,7 +183,8 @@ function mayManage(user: AuthUser | undefined, image: ImageRecord): boolean {
   return user !== undefined && (user.id === image.ownerId || user.role === 'admin');
 }
 
-function filterOf(query: ImageQueryDto): ImageFilter {
+/** The filters of `GET /me/images` (no owner or visibility: the caller sets those). */
+export function filterOf(query: ImageQueryDto): ImageFilter {
   if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
     throw ValidationError.field('to', 'must be after from');
   }

@@ -122,11 +122,19 @@ describe('GenerationRunner', () => {
     provider = new ScriptedProvider();
     const prompts = new PromptsService(
       [new RandomPromptStrategy(), new LiteralPromptStrategy()],
-      config,
+      config.prompts,
     );
-    const registry = new ProviderRegistry([provider], config);
-    lifecycle = new JobLifecycle(jobs, new GenerationEvents(), config);
-    runner = new GenerationRunner(lifecycle, jobs, imagesRepo, blobs, prompts, registry, config);
+    const registry = new ProviderRegistry([provider], config.providers);
+    lifecycle = new JobLifecycle(jobs, new GenerationEvents(), config.generation);
+    runner = new GenerationRunner(
+      lifecycle,
+      jobs,
+      imagesRepo,
+      blobs,
+      prompts,
+      registry,
+      config.generation,
+    );
   });
   afterEach(() => {
     sqlite.close();

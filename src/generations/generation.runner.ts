@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { AppConfig } from '../config/app-config.js';
+import { publicMessage } from '../common/public-message.js';
+import { GenerationConfig } from '../config/config-slices.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import { ProviderError, type ProviderImage } from '../providers/image-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
@@ -38,7 +39,7 @@ export class GenerationRunner {
     private readonly blobs: BlobStore,
     private readonly prompts: PromptsService,
     private readonly providers: ProviderRegistry,
-    private readonly config: AppConfig,
+    private readonly config: GenerationConfig,
   ) {}
 
   /**
@@ -49,11 +50,7 @@ export class GenerationRunner {
   async run(job: GenerationJob, workerId: string, stop: AbortSignal): Promise<void> {
     const started = Date.now();
     const lost = new AbortController();
-    const signal = AbortSignal.any([
-      stop,
-      lost.signal,
-      AbortSignal.timeout(this.config.generation.timeoutMs),
-    ]);
+    const signal = AbortSignal.any([stop, lost.signal, AbortSignal.timeout(this.config.timeoutMs)]);
     const heartbeat = setInterval(() => {
       this.lifecycle
         .heartbeat(job, workerId)
@@ -61,7 +58,7 @@ export class GenerationRunner {
         .catch((error: unknown) =>
           this.logger.warn({ err: error, jobId: job.id }, 'heartbeat failed'),
         );
-    }, this.config.generation.heartbeatMs);
+    }, this.config.heartbeatMs);
     try {
       const made = await this.attempt(job, workerId, signal);
       await this.settleSuccess(job, workerId, made, started);
@@ -146,7 +143,7 @@ export class GenerationRunner {
     const prompt = output.revisedPrompt ?? lineage.prompt ?? '';
     const seed = output.seed;
     const processed = await processImage(output.bytes, {
-      maxPixels: this.config.generation.maxImagePixels,
+      maxPixels: this.config.maxImagePixels,
       parameters: {
         parameters: [
           prompt,
@@ -248,7 +245,7 @@ export class GenerationRunner {
       return;
     }
     const jobError = classify(reason !== undefined ? reason : error);
-    const retry = jobError.retryable && job.attempts < this.config.generation.maxAttempts;
+    const retry = jobError.retryable && job.attempts < this.config.maxAttempts;
     const next = retry
       ? await this.lifecycle.retryLater(job, workerId, jobError, retryAfterMs(error))
       : await this.lifecycle.fail(job, workerId, jobError);
@@ -268,7 +265,7 @@ export class GenerationRunner {
       await this.discardImages(job.id);
     } else {
       this.logger.warn(
-        { ...outcome, maxAttempts: this.config.generation.maxAttempts, retryAt: next.runAfter },
+        { ...outcome, maxAttempts: this.config.maxAttempts, retryAt: next.runAfter },
         'generation attempt failed; retrying',
       );
     }
@@ -305,7 +302,7 @@ class AbortedError extends Error {}
 
 class StorageError extends Error {
   constructor(cause: unknown) {
-    super(`Storing the image failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`Storing the image failed: ${publicMessage(cause)}`, { cause });
   }
 }
 
@@ -323,20 +320,17 @@ function isTimeout(reason: unknown): boolean {
   return reason instanceof DOMException && reason.name === 'TimeoutError';
 }
 
+/** The job's error as its owner reads it: messages pass `publicMessage`, so no path is shown. */
 function classify(error: unknown): JobError {
   if (isTimeout(error))
     return { code: 'timeout', message: 'The attempt ran past its time limit', retryable: true };
   if (error instanceof ProviderError)
-    return { code: error.code, message: error.message, retryable: error.retryable };
+    return { code: error.code, message: publicMessage(error), retryable: error.retryable };
   if (error instanceof InvalidImageError)
-    return { code: 'invalid_image', message: error.message, retryable: false };
+    return { code: 'invalid_image', message: publicMessage(error), retryable: false };
   if (error instanceof StorageError)
-    return { code: 'storage_error', message: error.message, retryable: true };
+    return { code: 'storage_error', message: publicMessage(error), retryable: true };
   if (error instanceof DomainError)
-    return { code: 'invalid_request', message: error.message, retryable: false };
-  return {
-    code: 'internal_error',
-    message: (error as Error)?.message ?? String(error),
-    retryable: true,
-  };
+    return { code: 'invalid_request', message: publicMessage(error), retryable: false };
+  return { code: 'internal_error', message: publicMessage(error), retryable: true };
 }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { newId } from '../common/ids.js';
-import { AppConfig } from '../config/app-config.js';
+import { GenerationConfig } from '../config/config-slices.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
 import { JobLifecycle } from './job-lifecycle.js';
@@ -36,7 +36,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
     private readonly runner: GenerationRunner,
     private readonly sweeper: OrphanSweeper,
     private readonly events: GenerationEvents,
-    private readonly config: AppConfig,
+    private readonly config: GenerationConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,7 +59,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
       this.recover()
         .then(() => this.wake())
         .catch((error: unknown) => this.logger.error({ err: error }, 'worker tick failed'));
-    }, this.config.generation.pollMs);
+    }, this.config.pollMs);
     this.wake();
   }
 
@@ -101,7 +101,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async fill(): Promise<void> {
-    while (!this.stopped && this.running.size < this.config.generation.concurrency) {
+    while (!this.stopped && this.running.size < this.config.concurrency) {
       const job = await this.lifecycle.claim(this.workerId);
       if (!job) return;
       const stop = new AbortController();

@@ -23,6 +23,7 @@ import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { RequireScope } from '../auth/scopes.js';
 import { ApiAuth, ApiProblems, headerRefs } from '../common/api-docs.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { CreateGenerationDto } from './dto/create-generation.dto.js';
@@ -42,6 +43,7 @@ export class GenerationsController {
    */
   @Post()
   @HttpCode(202)
+  @RequireScope('generations:write')
   @ApiOperation({ summary: 'Start a generation', operationId: 'createGeneration' })
   @ApiBody({
     type: CreateGenerationDto,
@@ -92,6 +94,7 @@ export class GenerationsController {
 
   /** My generations, newest first, optionally only those in one state. */
   @Get()
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'List my generations', operationId: 'listGenerations' })
   @ApiProblems(400)
   list(
@@ -103,6 +106,7 @@ export class GenerationsController {
 
   /** One of my generations: its state, prompt lineage, attempts, error and images. */
   @Get(':id')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Get a generation', operationId: 'getGeneration' })
   @ApiProblems(400, 404)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<GenerationDto> {
@@ -114,6 +118,7 @@ export class GenerationsController {
    * canceled. Each event's `data` is a `Generation` as JSON.
    */
   @Sse(':id/events')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Follow a generation (SSE)', operationId: 'streamGenerationEvents' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -137,6 +142,7 @@ export class GenerationsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: GenerationDto, description: 'Canceled' })
+  @RequireScope('generations:write')
   @ApiOperation({ summary: 'Cancel a generation', operationId: 'cancelGeneration' })
   @ApiProblems(400, 404, 409)
   cancel(

@@ -14,20 +14,21 @@ import {
   type Observable,
 } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user.js';
-import { decodeCursor, toPage } from '../common/cursor.js';
-import {
-  ConflictError,
-  NotFoundError,
-  QuotaExceededError,
-  ValidationError,
-} from '../common/errors.js';
+import { GenerationQuota } from '../auth/generation-quota.js';
+import { readPage } from '../common/cursor.js';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import { normalizeTags } from '../common/tags.js';
-import { AppConfig } from '../config/app-config.js';
+import { GenerationConfig } from '../config/config-slices.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import { MAX_SEED } from '../prompts/seeded-random.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
-import { TERMINAL_STATUSES, type GenerationJob, type ScheduleTemplate } from '../domain/records.js';
+import {
+  TERMINAL_STATUSES,
+  type GenerationJob,
+  type Role,
+  type ScheduleTemplate,
+} from '../domain/records.js';
 import type { CreateGenerationDto } from './dto/create-generation.dto.js';
 
 /** What to generate, as a request or a schedule gives it. */
@@ -47,15 +48,6 @@ export interface SseMessage {
   readonly data: GenerationDto;
 }
 
-/** Where a generation request comes from: a user (API) or a schedule (later). */
-export interface GenerationOrigin {
-  readonly ownerId: string;
-  readonly idempotencyKey?: string;
-}
-
-/** A hint for clients over the in-flight cap: about how long one offline job takes. */
-const ACTIVE_CAP_RETRY_AFTER_SECONDS = 5;
-
 @Injectable()
 export class GenerationsService {
   constructor(
@@ -64,7 +56,8 @@ export class GenerationsService {
     private readonly prompts: PromptsService,
     private readonly providers: ProviderRegistry,
     private readonly bus: GenerationEvents,
-    private readonly config: AppConfig,
+    private readonly config: GenerationConfig,
+    private readonly quota: GenerationQuota,
   ) {}
 
   /**
@@ -86,7 +79,7 @@ export class GenerationsService {
       const earlier = await this.jobs.findByIdempotencyKey(user.id, idempotencyKey);
       if (earlier) return this.replay(earlier, requestHash);
     }
-    const { job, created } = await this.enqueue({
+    const { job, created } = await this.enqueue(user.role, {
       ownerId: user.id,
       request,
       idempotencyKey: idempotencyKey ?? null,
@@ -115,28 +108,29 @@ export class GenerationsService {
       tags: normalizeTags(template.tags),
       seed: this.seedFor(undefined),
     };
-    return this.enqueue({ ownerId, request, scheduleId, slot });
+    return this.enqueue(undefined, { ownerId, request, scheduleId, slot });
   }
 
-  /** Queues the job unless the owner is at the in-flight cap. */
-  private async enqueue(job: NewJob): Promise<{ job: GenerationJob; created: boolean }> {
-    if ((await this.jobs.countActive(job.ownerId)) >= this.config.generation.maxActivePerUser) {
-      throw new QuotaExceededError(
-        `You have ${this.config.generation.maxActivePerUser} generations queued or running; wait for one to finish`,
-        ACTIVE_CAP_RETRY_AFTER_SECONDS,
-      );
-    }
-    return this.lifecycle.enqueue(job);
+  /** Queues the job if the owner is within the in-flight cap and the daily image quota. */
+  private enqueue(
+    role: Role | undefined,
+    job: NewJob,
+  ): Promise<{ job: GenerationJob; created: boolean }> {
+    return this.quota.admit(
+      { ownerId: job.ownerId, role, images: job.request.n },
+      {
+        enqueue: () => this.lifecycle.enqueue(job),
+        withdraw: (queued) => this.lifecycle.cancel(queued),
+      },
+    );
   }
 
   async list(user: AuthUser, query: GenerationListQueryDto): Promise<GenerationListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.jobs.list(
-      { ownerId: user.id, status: query.status },
-      { limit: limit + 1, after },
+    return readPage(
+      query,
+      (page) => this.jobs.list({ ownerId: user.id, status: query.status }, page),
+      (job) => GenerationDto.from(job),
     );
-    return toPage(rows, limit, (job) => GenerationDto.from(job));
   }
 
   async get(user: AuthUser, id: string): Promise<GenerationDto> {
@@ -153,6 +147,8 @@ export class GenerationsService {
         );
       }
       const canceled = await this.lifecycle.cancel(job);
+      // Never ran: its images go back to the day's quota.
+      if (canceled && job.status === 'queued' && job.attempts === 0) await this.quota.release(job);
       if (canceled) return GenerationDto.from(canceled);
       // The job moved on (e.g. queued → running) between read and write: look again.
     }
@@ -165,7 +161,7 @@ export class GenerationsService {
   async events(user: AuthUser, id: string): Promise<Observable<SseMessage>> {
     const current = await this.owned(user, id);
     const local = this.bus.changes.pipe(filter((job) => job.id === id));
-    const polled = interval(this.config.generation.pollMs).pipe(
+    const polled = interval(this.config.pollMs).pipe(
       switchMap(() => from(this.jobs.findById(id))),
       filter((job): job is GenerationJob => job !== null),
     );
@@ -179,9 +175,12 @@ export class GenerationsService {
     );
   }
 
+  /** The owner's (or an admin's) job; anyone else gets 404, as for a missing one. */
   private async owned(user: AuthUser, id: string): Promise<GenerationJob> {
     const job = await this.jobs.findById(id);
-    if (!job || job.ownerId !== user.id) throw new NotFoundError('No such generation');
+    if (!job || (job.ownerId !== user.id && user.role !== 'admin')) {
+      throw new NotFoundError('No such generation');
+    }
     return job;
   }
 

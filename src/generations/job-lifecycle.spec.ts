@@ -42,7 +42,7 @@ describe('JobLifecycle', () => {
     const events = new GenerationEvents();
     published = [];
     subscription = events.changes.subscribe((job) => published.push(job));
-    lifecycle = new JobLifecycle(jobs, events, config);
+    lifecycle = new JobLifecycle(jobs, events, config.generation);
   });
   afterEach(() => subscription.unsubscribe());
 

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../common/ids.js';
-import { AppConfig } from '../config/app-config.js';
-import { JobsRepository, type JobPatch } from '../storage/records/jobs.repository.js';
+import { GenerationConfig } from '../config/config-slices.js';
+import {
+  JobsRepository,
+  type JobPatch,
+  type JobTransition,
+} from '../storage/records/jobs.repository.js';
 import type {
   GenerationJob,
   GenerationRequest,
@@ -28,10 +32,7 @@ export interface JobProgress {
 }
 
 /** Who must still hold the job for a state change to apply. */
-interface Holder {
-  readonly workerId?: string;
-  readonly heartbeatAt?: string;
-}
+type Holder = Pick<JobTransition, 'workerId' | 'heartbeatAt'>;
 
 /** A worker lets go of the job: the fields that say who runs it are cleared. */
 const LET_GO = { workerId: null, heartbeatAt: null } as const;
@@ -47,7 +48,7 @@ export class JobLifecycle {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly events: GenerationEvents,
-    private readonly config: AppConfig,
+    private readonly config: GenerationConfig,
   ) {}
 
   /** A new job, queued. A reused idempotency key or slot returns the first job, `created: false`. */
@@ -137,7 +138,7 @@ export class JobLifecycle {
     retryAfterMs = 0,
   ): Promise<GenerationJob | null> {
     const now = Date.now();
-    const base = this.config.generation.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
+    const base = this.config.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
     const jittered = base / 2 + Math.random() * (base / 2);
     const runAfter = new Date(now + Math.max(jittered, retryAfterMs)).toISOString();
     const patch: JobPatch = { status: 'queued', error, runAfter, ...LET_GO };
@@ -178,7 +179,7 @@ export class JobLifecycle {
    */
   async requeueStale(): Promise<number> {
     const now = new Date();
-    const staleBefore = new Date(now.getTime() - this.config.generation.staleAfterMs).toISOString();
+    const staleBefore = new Date(now.getTime() - this.config.staleAfterMs).toISOString();
     let requeued = 0;
     for (const job of await this.jobs.listStale(staleBefore)) {
       // Held as read: a heartbeat since then means the worker is alive after all.
@@ -212,6 +213,6 @@ export class JobLifecycle {
     now: string,
     holder: Holder,
   ): Promise<GenerationJob | null> {
-    return this.jobs.transition(id, from, patch, now, holder.workerId, holder.heartbeatAt);
+    return this.jobs.transition({ id, from, patch, now, ...holder });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { BlobsConfig } from '../config/config-slices.js';
 import { IMAGE_BLOB_PREFIXES } from '../storage/blobs/blob-keys.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository } from '../storage/records/images.repository.js';
@@ -18,12 +18,12 @@ export class OrphanSweeper {
   constructor(
     private readonly blobs: BlobStore,
     private readonly images: ImagesRepository,
-    private readonly config: AppConfig,
+    private readonly config: BlobsConfig,
   ) {}
 
   /** Returns the keys it deleted. */
   async sweep(now = Date.now()): Promise<string[]> {
-    const cutoff = now - this.config.blobs.sweepGraceMs;
+    const cutoff = now - this.config.sweepGraceMs;
     const deleted: string[] = [];
     for (const prefix of IMAGE_BLOB_PREFIXES) {
       let batch: string[] = [];

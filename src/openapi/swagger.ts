@@ -5,7 +5,8 @@ import {
   type OpenAPIObject,
   type OperationObject,
 } from '@nestjs/swagger';
-import { headerRefs, RESPONSE_HEADERS } from '../common/api-docs.js';
+import { API_KEY_SCHEME, describeCredentials } from '../auth/openapi-credentials.js';
+import { declareEdgeProblems, headerRefs, RESPONSE_HEADERS } from '../common/api-docs.js';
 import { ANONYMOUS_OPERATION } from './anonymous-operation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -17,7 +18,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Prompts in, images out: make prompts (curated random datasets, or your own text), draw them with an ' +
         'image provider, keep them in a public gallery and your own history.\n\n' +
-        'Sign in with `POST /api/v1/auth/register` or `/login`, then send `Authorization: Bearer <accessToken>`. ' +
+        'Sign in with `POST /api/v1/auth/register` or `/login`, then send `Authorization: Bearer <accessToken>`; ' +
+        'keep the session with `POST /api/v1/auth/refresh`. REST clients may use an API key instead. ' +
         'Errors are RFC 9457 problem details (`application/problem+json`). Lists page with an opaque `cursor`.',
     )
     .setVersion('1')
@@ -29,10 +31,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'The `accessToken` of `POST /api/v1/auth/register` or `/login`.',
+        description:
+          'The `accessToken` of `POST /api/v1/auth/register`, `/login` or `/refresh`: short-lived; ' +
+          'it may do everything its account may.',
       },
       'bearer',
     )
+    .addBearerAuth({ ...API_KEY_SCHEME }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.info.contact = { name: 'image-forge maintainers' };
@@ -50,17 +55,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       response.headers = { ...headerRefs('X-Request-Id'), ...response.headers };
     }
   }
+  describeCredentials(document);
+  declareEdgeProblems(document);
   return document;
 }
 
 /** Every operation's tag, described once, in the order Swagger UI shows them. */
 const TAGS = [
-  { name: 'auth', description: 'Accounts and access tokens' },
+  { name: 'auth', description: 'Accounts, sessions and API keys' },
   { name: 'generations', description: 'Make images: queue a job, follow it, cancel it' },
   { name: 'gallery', description: 'The public gallery, my images, their content and management' },
   { name: 'prompts', description: 'Prompts without images, and the curated datasets' },
   { name: 'providers', description: 'Image providers, their models, sizes and limits' },
   { name: 'schedules', description: 'Generation on cron schedules, exactly once per fire time' },
+  { name: 'admin', description: 'Every account, image and generation, for admins' },
   { name: 'health', description: 'Liveness and readiness for orchestrators' },
 ];
 

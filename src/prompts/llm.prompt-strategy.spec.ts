@@ -1,8 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  expectAbortedInFlight,
   FAKE_CHAT_CONTENT,
   startOpenAiFake,
+  type OpenAiBehaviour,
   type OpenAiFake,
 } from '../../test/fakes/openai.fake.js';
 import { ProviderError } from '../providers/image-provider.js';
@@ -36,6 +37,12 @@ const input = (theme: string | null = 'foxes in winter', seed = 42) => ({
 async function promptFor(content: string): Promise<string> {
   fake.script({ kind: 'success', content });
   return (await strategy().make(input())).prompt;
+}
+
+/** The error making a prompt fails with when the fake answers `answer`. */
+async function failureFor(answer: OpenAiBehaviour): Promise<ProviderError> {
+  fake.script(answer);
+  return failure(strategy().make(input()));
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -108,32 +115,26 @@ describe('LlmPromptStrategy', () => {
   });
 
   it('an empty answer is a retryable provider_error', async () => {
-    fake.script({ kind: 'success', content: '  "  " ' });
-    const error = await failure(strategy().make(input()));
+    const error = await failureFor({ kind: 'success', content: '  "  " ' });
 
     expect(error).toMatchObject({ code: 'provider_error', retryable: true });
   });
 
-  it('a refusal is content_policy with the model’s words, never retried', async () => {
-    fake.script({ kind: 'success', refusal: "I can't help with that theme." });
-    const error = await failure(strategy().make(input()));
+  it.each<[string, OpenAiBehaviour, string]>([
+    [
+      'a refusal is content_policy with the model’s words, never retried',
+      { kind: 'success', refusal: "I can't help with that theme." },
+      "I can't help with that theme.",
+    ],
+    [
+      'a content-policy 400 is content_policy with the provider message',
+      { kind: 'content_policy', message: 'This theme is not allowed.' },
+      'This theme is not allowed.',
+    ],
+  ])('%s', async (_label, answer, message) => {
+    const error = await failureFor(answer);
 
-    expect(error).toMatchObject({
-      code: 'content_policy',
-      retryable: false,
-      message: "I can't help with that theme.",
-    });
-  });
-
-  it('a content-policy 400 is content_policy with the provider message', async () => {
-    fake.script({ kind: 'content_policy', message: 'This theme is not allowed.' });
-    const error = await failure(strategy().make(input()));
-
-    expect(error).toMatchObject({
-      code: 'content_policy',
-      retryable: false,
-      message: 'This theme is not allowed.',
-    });
+    expect(error).toMatchObject({ code: 'content_policy', retryable: false, message });
   });
 
   it('429 is rate_limited with the Retry-After wait; 500 is a retryable provider_error', async () => {
@@ -146,8 +147,11 @@ describe('LlmPromptStrategy', () => {
   });
 
   it('a bad key is provider_auth, not retried', async () => {
-    fake.script({ kind: 'error', status: 401, body: { error: { message: 'Incorrect API key' } } });
-    const error = await failure(strategy().make(input()));
+    const error = await failureFor({
+      kind: 'error',
+      status: 401,
+      body: { error: { message: 'Incorrect API key' } },
+    });
 
     expect(error).toMatchObject({ code: 'provider_auth', retryable: false });
   });
@@ -159,11 +163,7 @@ describe('LlmPromptStrategy', () => {
 
     const controller = new AbortController();
     const pending = strategy().make(input(), controller.signal);
-    await fake.waitForCalls(2);
-    const reason = new Error('canceled by the user');
-    controller.abort(reason);
-    await expect(pending).rejects.toBe(reason);
-    while (fake.inFlight > 0) await sleep(10);
+    await expectAbortedInFlight(fake, controller, pending, 2);
   });
 
   it('without an API key it fails as provider_auth, calling nothing', async () => {

@@ -42,13 +42,11 @@ export class LlmPromptStrategy extends PromptStrategy {
     super();
     this.model = options.model;
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.client = options.apiKey
-      ? createOpenAiClient({
-          apiKey: options.apiKey,
-          baseUrl: options.baseUrl,
-          timeoutMs: this.timeoutMs,
-        })
-      : null;
+    this.client = createOpenAiClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   async make({ theme, seed }: PromptInput, signal?: AbortSignal): Promise<MadePrompt> {

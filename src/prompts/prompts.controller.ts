@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
+import { RequireScope } from '../auth/scopes.js';
 import { ApiAuth, ApiProblems } from '../common/api-docs.js';
 import { CreatePromptDto, PromptDatasetsDto, PromptDto } from './dto/prompt.dto.js';
 import { PromptsService } from './prompts.service.js';
@@ -14,6 +15,7 @@ export class PromptsController {
   @Post()
   @HttpCode(200)
   @ApiAuth()
+  @RequireScope('generations:write')
   @ApiOperation({ summary: 'Make a prompt', operationId: 'createPrompt' })
   @ApiBody({
     type: CreatePromptDto,

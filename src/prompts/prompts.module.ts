@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { ProvidersConfig } from '../config/config-slices.js';
 import { LiteralPromptStrategy } from './literal.prompt-strategy.js';
 import { LlmPromptStrategy } from './llm.prompt-strategy.js';
 import { PROMPT_STRATEGIES, type PromptStrategy } from './prompt-strategy.js';
@@ -8,8 +8,8 @@ import { PromptsService } from './prompts.service.js';
 import { RandomPromptStrategy } from './random.prompt-strategy.js';
 
 /** `llm` is registered only with an OpenAI key; asking for it without one is a 400 that says so. */
-function promptStrategies(config: AppConfig): PromptStrategy[] {
-  const { apiKey, baseUrl, promptModel } = config.providers.openai;
+function promptStrategies(config: ProvidersConfig): PromptStrategy[] {
+  const { apiKey, baseUrl, promptModel } = config.openai;
   return [
     new RandomPromptStrategy(),
     new LiteralPromptStrategy(),
@@ -20,7 +20,7 @@ function promptStrategies(config: AppConfig): PromptStrategy[] {
 @Module({
   controllers: [PromptsController],
   providers: [
-    { provide: PROMPT_STRATEGIES, useFactory: promptStrategies, inject: [AppConfig] },
+    { provide: PROMPT_STRATEGIES, useFactory: promptStrategies, inject: [ProvidersConfig] },
     PromptsService,
   ],
   exports: [PromptsService],

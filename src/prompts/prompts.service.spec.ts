@@ -19,7 +19,7 @@ describe('PromptsService', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'prompts-service-'));
     service = new PromptsService(
       [new RandomPromptStrategy(), new LiteralPromptStrategy()],
-      loadConfig({ DATA_DIR: dataDir }),
+      loadConfig({ DATA_DIR: dataDir }).prompts,
     );
   });
 

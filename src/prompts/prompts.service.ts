@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/errors.js';
-import { AppConfig } from '../config/app-config.js';
+import { PromptsConfig } from '../config/config-slices.js';
 import { PROMPT_DATASETS } from './datasets/prompt-datasets.js';
 import { PROMPT_STRATEGIES, PromptStrategy, type MadePrompt } from './prompt-strategy.js';
 import { RANDOM_PROMPT_TEMPLATE } from './random.prompt-strategy.js';
@@ -20,7 +20,7 @@ export class PromptsService {
 
   constructor(
     @Inject(PROMPT_STRATEGIES) strategies: PromptStrategy[],
-    private readonly config: AppConfig,
+    private readonly config: PromptsConfig,
   ) {
     this.byName = new Map(strategies.map((strategy) => [strategy.name, strategy]));
   }
@@ -30,7 +30,7 @@ export class PromptsService {
    * else the configured default. Refuses combinations that would silently drop input.
    */
   resolveStrategy({ strategy, prompt }: PromptChoice): PromptStrategy {
-    const name = strategy ?? (prompt ? 'literal' : this.config.prompts.defaultStrategy);
+    const name = strategy ?? (prompt ? 'literal' : this.config.defaultStrategy);
     const resolved = this.byName.get(name);
     if (!resolved && name === 'llm') {
       throw ValidationError.field('strategy', 'llm is not configured: set OPENAI_API_KEY');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { ProvidersConfig } from '../config/config-slices.js';
 import { ValidationError } from '../common/errors.js';
 import { IMAGE_PROVIDERS, ImageProvider, type ModelCapabilities } from './image-provider.js';
 import { withLimits } from './provider-limiter.js';
@@ -14,13 +14,13 @@ export class ProviderRegistry {
 
   constructor(
     @Inject(IMAGE_PROVIDERS) providers: ImageProvider[],
-    private readonly config: AppConfig,
+    private readonly config: ProvidersConfig,
   ) {
     this.byName = new Map(providers.map((provider) => [provider.name, withLimits(provider)]));
   }
 
   get defaultName(): string {
-    return this.config.providers.default;
+    return this.config.default;
   }
 
   list(): ImageProvider[] {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { ProvidersConfig } from '../config/config-slices.js';
 import { IMAGE_PROVIDERS, type ImageProvider } from './image-provider.js';
 import { OfflineImageProvider } from './offline/offline.image-provider.js';
 import { OpenAiImageProvider } from './openai/openai.image-provider.js';
@@ -13,10 +13,10 @@ import { createDownloader } from './safe-download.js';
  * Every provider is registered, configured or not: `GET /providers` shows which are usable and
  * what to set, and a request naming an unconfigured one gets a 400 naming the variable.
  */
-function imageProviders(config: AppConfig): ImageProvider[] {
-  const { openai, replicate, download } = config.providers;
+function imageProviders(config: ProvidersConfig): ImageProvider[] {
+  const { openai, replicate, download } = config;
   return [
-    new OfflineImageProvider(config.providers.offlineLatencyMs),
+    new OfflineImageProvider(config.offlineLatencyMs),
     new OpenAiImageProvider({
       apiKey: openai.apiKey,
       baseUrl: openai.baseUrl,
@@ -26,12 +26,7 @@ function imageProviders(config: AppConfig): ImageProvider[] {
       download: createDownloader(openai.downloadHosts, download),
     }),
     new ReplicateImageProvider({
-      apiToken: replicate.apiToken,
-      baseUrl: replicate.baseUrl,
-      model: replicate.model,
-      concurrency: replicate.concurrency,
-      imagesPerMinute: replicate.imagesPerMinute,
-      predictionTimeoutMs: replicate.predictionTimeoutMs,
+      ...replicate,
       download: createDownloader(replicate.downloadHosts, download),
     }),
   ];
@@ -40,7 +35,7 @@ function imageProviders(config: AppConfig): ImageProvider[] {
 @Module({
   controllers: [ProvidersController],
   providers: [
-    { provide: IMAGE_PROVIDERS, useFactory: imageProviders, inject: [AppConfig] },
+    { provide: IMAGE_PROVIDERS, useFactory: imageProviders, inject: [ProvidersConfig] },
     ProviderRegistry,
     ProvidersService,
   ],

@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '../common/errors.js';
-import {
-  assertMinInterval,
-  isValidTimezone,
-  latestFireTime,
-  nextFireTimes,
-  parseCron,
-} from './cron-schedule.js';
+import { isValidTimezone } from '../common/timezone.js';
+import { assertMinInterval, latestFireTime, nextFireTimes, parseCron } from './cron-schedule.js';
 
 const fieldOf = (fn: () => unknown): string | undefined => {
   try {

@@ -2,9 +2,6 @@ import { CronTime, validateCronExpression } from 'cron';
 import { ValidationError } from '../common/errors.js';
 import { isValidTimezone } from '../common/timezone.js';
 
-// Re-exported for cron-schedule.spec.ts, which reads it from here.
-export { isValidTimezone };
-
 /**
  * Cron arithmetic in one place, on the `cron` package (what @nestjs/schedule runs): validation,
  * fire times, the minimum interval and the slot a tick belongs to.

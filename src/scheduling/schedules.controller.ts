@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { RequireScope } from '../auth/scopes.js';
 import { ApiAuth, ApiProblems } from '../common/api-docs.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { GenerationDto } from '../generations/dto/generation.dto.js';
@@ -35,6 +36,7 @@ export class SchedulesController {
    * however many replicas run; the response lists the next five fire times.
    */
   @Post()
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Create a schedule', operationId: 'createSchedule' })
   @ApiBody({
     type: CreateScheduleDto,
@@ -62,6 +64,7 @@ export class SchedulesController {
 
   /** My schedules, newest first (an admin sees everyone's). */
   @Get()
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'List schedules', operationId: 'listSchedules' })
   @ApiProblems(400)
   list(
@@ -76,6 +79,7 @@ export class SchedulesController {
    * (valid expression and zone, minimum interval): try an expression before saving it.
    */
   @Get('fire-times')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Preview fire times', operationId: 'previewScheduleFireTimes' })
   @ApiProblems(400)
   fireTimes(@Query() query: FireTimesQueryDto): FireTimesDto {
@@ -84,6 +88,7 @@ export class SchedulesController {
 
   /** One schedule, with its next five fire times (none while paused). */
   @Get(':id')
+  @RequireScope('images:read')
   @ApiOperation({ summary: 'Get a schedule', operationId: 'getSchedule' })
   @ApiProblems(400, 404)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: string): Promise<ScheduleDto> {
@@ -95,6 +100,7 @@ export class SchedulesController {
    * clears a pause after failures).
    */
   @Patch(':id')
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Update a schedule', operationId: 'updateSchedule' })
   @ApiBody({
     type: UpdateScheduleDto,
@@ -116,6 +122,7 @@ export class SchedulesController {
   /** Deletes the schedule; its past runs and images stay (`GET /schedules/{id}/runs` still lists them). */
   @Delete(':id')
   @HttpCode(204)
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Delete a schedule', operationId: 'deleteSchedule' })
   @ApiNoContentResponse({ description: 'Deleted; no body' })
   @ApiProblems(400, 404)
@@ -126,6 +133,7 @@ export class SchedulesController {
   /** Runs it now, outside its fire times (202 + the queued generation). */
   @Post(':id/run')
   @HttpCode(202)
+  @RequireScope('schedules:write')
   @ApiOperation({ summary: 'Run a schedule now', operationId: 'runSchedule' })
   @ApiAcceptedResponse({ type: GenerationDto, description: 'The queued generation of the run' })
   @ApiProblems(400, 404, 429)
@@ -135,6 +143,7 @@ export class SchedulesController {
 
   /** The schedule's runs, newest first: slot, job, status and images. */
   @Get(':id/runs')
+  @RequireScope('images:read')
   @ApiOperation({ summary: "List a schedule's runs", operationId: 'listScheduleRuns' })
   @ApiProblems(400, 404)
   runs(

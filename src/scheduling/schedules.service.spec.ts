@@ -13,7 +13,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { encodeCursor } from '../common/cursor.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import type { CreateScheduleDto, ScheduleDto } from './dto/schedule.dto.js';
+import type { CreateScheduleDto, ScheduleDto, UpdateScheduleDto } from './dto/schedule.dto.js';
 import { SchedulesService } from './schedules.service.js';
 import { SchedulingModule } from './scheduling.module.js';
 
@@ -69,6 +69,10 @@ describe('SchedulesService', () => {
       created = await schedules.create(owner, DAILY);
     });
 
+    /** The schedule's template once its owner has sent `change`. */
+    const templateAfter = async (change: UpdateScheduleDto) =>
+      (await schedules.update(owner, created.id, change)).template;
+
     it('stores the template resolved on create: defaults filled, tags normalised', async () => {
       expect(created.template).toEqual({
         strategy: 'random',
@@ -87,32 +91,30 @@ describe('SchedulesService', () => {
     });
 
     it('changes the one template field it sends and keeps the rest of the stored template', async () => {
-      const updated = await schedules.update(owner, created.id, { theme: 'owls' });
-
-      expect(updated.template).toEqual({ ...created.template, theme: 'owls' });
+      expect(await templateAfter({ theme: 'owls' })).toEqual({
+        ...created.template,
+        theme: 'owls',
+      });
       await expect(fakes.schedules.findById(created.id)).resolves.toMatchObject({
         template: { ...created.template, theme: 'owls' },
       });
     });
 
     it('makes the template literal for a new prompt, and drops the prompt for a random strategy', async () => {
-      const literal = await schedules.update(owner, created.id, { prompt: 'a red fox in snow' });
-
-      expect(literal.template).toEqual({
+      expect(await templateAfter({ prompt: 'a red fox in snow' })).toEqual({
         ...created.template,
         strategy: 'literal',
         prompt: 'a red fox in snow',
       });
-
-      const random = await schedules.update(owner, created.id, { strategy: 'random' });
-
-      expect(random.template).toEqual({ ...created.template, strategy: 'random', prompt: null });
+      expect(await templateAfter({ strategy: 'random' })).toEqual({
+        ...created.template,
+        strategy: 'random',
+        prompt: null,
+      });
     });
 
     it('takes a new provider’s own default model and size, keeping what fits both', async () => {
-      const updated = await schedules.update(owner, created.id, { provider: 'openai' });
-
-      expect(updated.template).toEqual({
+      expect(await templateAfter({ provider: 'openai' })).toEqual({
         ...created.template,
         provider: 'openai',
         model: 'gpt-image-1',

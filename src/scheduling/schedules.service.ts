@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import { decodeCursor, toPage } from '../common/cursor.js';
+import { readPage, type PageRequest } from '../common/cursor.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { AppConfig } from '../config/app-config.js';
+import { SchedulesConfig } from '../config/config-slices.js';
 import { GenerationDto } from '../generations/dto/generation.dto.js';
 import { GenerationsService, type GenerationInput } from '../generations/generations.service.js';
 import { JobsRepository, type JobFilter } from '../storage/records/jobs.repository.js';
-import type { Schedule } from '../domain/records.js';
+import type { GenerationJob, Schedule } from '../domain/records.js';
 import { SchedulesRepository } from '../storage/records/schedules.repository.js';
 import { assertMinInterval, nextFireTimes, parseCron } from './cron-schedule.js';
 import {
@@ -17,10 +17,11 @@ import {
   type FireTimesQueryDto,
   type ScheduleListDto,
   type ScheduleListQueryDto,
+  type ScheduleRunDto,
   type ScheduleRunListDto,
   type UpdateScheduleDto,
 } from './dto/schedule.dto.js';
-import { ScheduleRunner } from './schedule-runner.js';
+import { ScheduleRunner } from './schedule.runner.js';
 
 @Injectable()
 export class SchedulesService {
@@ -29,14 +30,14 @@ export class SchedulesService {
     private readonly jobs: JobsRepository,
     private readonly generations: GenerationsService,
     private readonly runner: ScheduleRunner,
-    private readonly config: AppConfig,
+    private readonly config: SchedulesConfig,
   ) {}
 
   async create(user: AuthUser, body: CreateScheduleDto): Promise<ScheduleDto> {
     const { name, cron, timezone = 'UTC', enabled = true, ...what } = body;
     this.checkTiming(cron, timezone);
     const template = this.generations.resolveTemplate(what);
-    const limit = this.config.schedules.maxPerUser;
+    const limit = this.config.maxPerUser;
     if ((await this.schedules.countByOwner(user.id)) >= limit) {
       throw new ConflictError(
         `You have ${limit} schedules, the most allowed (SCHEDULE_MAX_PER_USER); delete one first`,
@@ -65,13 +66,11 @@ export class SchedulesService {
 
   /** My schedules; an admin sees everyone's. */
   async list(user: AuthUser, query: ScheduleListQueryDto): Promise<ScheduleListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.schedules.list(user.role === 'admin' ? undefined : user.id, {
-      limit: limit + 1,
-      after,
-    });
-    return toPage(rows, limit, (schedule) => this.toDto(schedule));
+    return readPage(
+      query,
+      (page) => this.schedules.list(user.role === 'admin' ? undefined : user.id, page),
+      (schedule) => this.toDto(schedule),
+    );
   }
 
   async get(user: AuthUser, id: string): Promise<ScheduleDto> {
@@ -129,27 +128,7 @@ export class SchedulesService {
    * 404.
    */
   async runs(user: AuthUser, id: string, query: ScheduleListQueryDto): Promise<ScheduleRunListDto> {
-    const limit = query.limit ?? 20;
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const schedule = await this.schedules.findById(id);
-    if (schedule && !mayManage(user, schedule)) throw new NotFoundError('No such schedule');
-    const filter: JobFilter =
-      schedule || user.role === 'admin' ? { scheduleId: id } : { scheduleId: id, ownerId: user.id };
-    const rows = await this.jobs.list(filter, { limit: limit + 1, after });
-    if (!schedule && rows.length === 0) {
-      // Past the last page, or no runs at all: only the latter is a missing schedule.
-      const any = after ? await this.jobs.list(filter, { limit: 1 }) : rows;
-      if (any.length === 0) throw new NotFoundError('No such schedule');
-    }
-    return toPage(rows, limit, (job) => ({
-      slot: job.slot ?? job.createdAt,
-      jobId: job.id,
-      status: job.status,
-      imageIds: [...job.imageIds],
-      ...(job.error ? { error: { ...job.error } } : {}),
-      createdAt: job.createdAt,
-      finishedAt: job.finishedAt,
-    }));
+    return readPage(query, (page) => this.findRuns(user, id, page), toScheduleRun);
   }
 
   /**
@@ -162,9 +141,24 @@ export class SchedulesService {
     return { cron, timezone, fireTimes: nextFireTimes(cron, timezone, new Date(), 5) };
   }
 
+  /** A page of the schedule's jobs, as `runs` lists them. */
+  private async findRuns(user: AuthUser, id: string, page: PageRequest): Promise<GenerationJob[]> {
+    const schedule = await this.schedules.findById(id);
+    if (schedule && !mayManage(user, schedule)) throw new NotFoundError('No such schedule');
+    const filter: JobFilter =
+      schedule || user.role === 'admin' ? { scheduleId: id } : { scheduleId: id, ownerId: user.id };
+    const rows = await this.jobs.list(filter, page);
+    if (!schedule && rows.length === 0) {
+      // Past the last page, or no runs at all: only the latter is a missing schedule.
+      const any = page.after ? await this.jobs.list(filter, { limit: 1 }) : rows;
+      if (any.length === 0) throw new NotFoundError('No such schedule');
+    }
+    return rows;
+  }
+
   private checkTiming(cron: string, timezone: string): void {
     parseCron(cron, timezone);
-    assertMinInterval(cron, timezone, this.config.schedules.minIntervalSeconds);
+    assertMinInterval(cron, timezone, this.config.minIntervalSeconds);
   }
 
   /** The owner's (or an admin's) schedule; anyone else gets 404, as for a missing one. */
@@ -180,6 +174,18 @@ export class SchedulesService {
       : [];
     return ScheduleDto.from(schedule, upcoming);
   }
+}
+
+function toScheduleRun(job: GenerationJob): ScheduleRunDto {
+  return {
+    slot: job.slot ?? job.createdAt,
+    jobId: job.id,
+    status: job.status,
+    imageIds: [...job.imageIds],
+    ...(job.error ? { error: { ...job.error } } : {}),
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+  };
 }
 
 function mayManage(user: AuthUser, schedule: Schedule): boolean {

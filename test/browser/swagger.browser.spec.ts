@@ -27,8 +27,9 @@ describeBrowser('browser: Swagger UI at /docs', () => {
     await page.locator('button.authorize').first().click();
     const modal = page.locator('.dialog-ux .modal-ux');
     await modal.locator('input[type="text"], input[type="password"]').first().fill(token);
-    await modal.locator('button.modal-btn.authorize').click();
-    await modal.locator('button.btn-done').click();
+    // The first form is the `bearer` scheme's (the second, `apiKey`, takes an API key).
+    await modal.locator('button.modal-btn.authorize').first().click();
+    await modal.locator('button.btn-done').first().click();
     const operation = page.locator('#operations-generations-createGeneration');
     await operation.locator('.opblock-summary').first().click();
     await operation.getByRole('button', { name: 'Try it out' }).click();

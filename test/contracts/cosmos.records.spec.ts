@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 
+import { CosmosApiKeysRepository } from '../../src/storage/records/cosmos/cosmos.api-keys.repository.js';
 import { CosmosDatabase } from '../../src/storage/records/cosmos/cosmos.database.js';
 import { CosmosImagesRepository } from '../../src/storage/records/cosmos/cosmos.images.repository.js';
 import { CosmosJobsRepository } from '../../src/storage/records/cosmos/cosmos.jobs.repository.js';
+import { CosmosQuotaRepository } from '../../src/storage/records/cosmos/cosmos.quota.repository.js';
 import { CosmosRecordStore } from '../../src/storage/records/cosmos/cosmos.record-store.js';
 import { CosmosSchedulesRepository } from '../../src/storage/records/cosmos/cosmos.schedules.repository.js';
+import { CosmosSessionsRepository } from '../../src/storage/records/cosmos/cosmos.sessions.repository.js';
 import { CosmosUsersRepository } from '../../src/storage/records/cosmos/cosmos.users.repository.js';
 import { newId } from '../../src/common/ids.js';
 import { UniqueViolationError } from '../../src/domain/records.js';
@@ -42,6 +45,9 @@ async function connect(database: string): Promise<CosmosFixture> {
     jobs: new CosmosJobsRepository(cosmos),
     images: new CosmosImagesRepository(cosmos),
     schedules: new CosmosSchedulesRepository(cosmos),
+    sessions: new CosmosSessionsRepository(cosmos),
+    apiKeys: new CosmosApiKeysRepository(cosmos),
+    quota: new CosmosQuotaRepository(cosmos),
     store: new CosmosRecordStore(cosmos),
     replica: () => connect(database),
     close: async () => cosmos.close(),
@@ -121,6 +127,35 @@ describe('cosmos record store', () => {
     });
 
     await expect(a.cosmos.init()).rejects.toThrow(/jobs is partitioned by \/ownerId, not \/id/);
+  });
+
+  it('gives a container made by an earlier version the indexes its queries now need', async () => {
+    const [a] = await replicas(1);
+    await a.cosmos.users.delete();
+    // As the first version made it: point reads only, nothing indexed.
+    await a.cosmos.database.containers.create({
+      id: 'users',
+      partitionKey: { paths: ['/id'] },
+      indexingPolicy: {
+        indexingMode: 'consistent',
+        includedPaths: [],
+        excludedPaths: [{ path: '/*' }],
+      },
+    });
+
+    await a.cosmos.init();
+
+    const { resource } = await a.cosmos.users.read();
+    expect(resource?.indexingPolicy?.compositeIndexes).toEqual([
+      [
+        { path: '/createdAt', order: 'descending' },
+        { path: '/id', order: 'descending' },
+      ],
+    ]);
+    // (Cosmos keeps a container's items when its indexing policy changes; the emulator does not,
+    // so the user is written after.)
+    const user = await a.users.create(makeUser({ email: 'ada@example.com' }));
+    await expect(a.users.list({ email: 'ada' }, { limit: 10 })).resolves.toEqual([user]);
   });
 
   it('ping rejects when the database is gone', async () => {

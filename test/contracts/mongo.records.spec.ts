@@ -7,11 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { newId } from '../../src/common/ids.js';
+import { MongoApiKeysRepository } from '../../src/storage/records/mongo/mongo.api-keys.repository.js';
 import { MongoDatabase } from '../../src/storage/records/mongo/mongo.database.js';
 import { MongoImagesRepository } from '../../src/storage/records/mongo/mongo.images.repository.js';
 import { MongoJobsRepository } from '../../src/storage/records/mongo/mongo.jobs.repository.js';
+import { MongoQuotaRepository } from '../../src/storage/records/mongo/mongo.quota.repository.js';
 import { MongoRecordStore } from '../../src/storage/records/mongo/mongo.record-store.js';
 import { MongoSchedulesRepository } from '../../src/storage/records/mongo/mongo.schedules.repository.js';
+import { MongoSessionsRepository } from '../../src/storage/records/mongo/mongo.sessions.repository.js';
 import { MongoUsersRepository } from '../../src/storage/records/mongo/mongo.users.repository.js';
 import { makeImage, makeJob, makeUser } from '../fixtures/records.js';
 import { describeRecordStoreContract, type RecordStoreFixture } from './records.contract.js';
@@ -35,6 +38,9 @@ if (!uri) {
     jobs: new MongoJobsRepository(mongo),
     images: new MongoImagesRepository(mongo),
     schedules: new MongoSchedulesRepository(mongo),
+    sessions: new MongoSessionsRepository(mongo),
+    apiKeys: new MongoApiKeysRepository(mongo),
+    quota: new MongoQuotaRepository(mongo),
     store: new MongoRecordStore(mongo),
     // A second replica is a second connection to the same database; the first one drops it.
     replica: async () => {
@@ -132,7 +138,15 @@ if (!uri) {
       await expect(names('images')).resolves.toEqual(
         expect.arrayContaining(['images_visibility_newest', 'images_search_tokens']),
       );
-      await expect(names('users')).resolves.toEqual(expect.arrayContaining(['users_email']));
+      await expect(names('users')).resolves.toEqual(
+        expect.arrayContaining(['users_email', 'users_newest']),
+      );
+      await expect(names('sessions')).resolves.toEqual(
+        expect.arrayContaining(['sessions_token_hash', 'sessions_family', 'sessions_user']),
+      );
+      await expect(names('apiKeys')).resolves.toEqual(
+        expect.arrayContaining(['api_keys_user_newest']),
+      );
     });
   });
 }

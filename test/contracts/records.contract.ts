@@ -6,18 +6,19 @@
  */
 import { describe, expect, it } from '@jest/globals';
 
+import { describeApiKeysContract } from './records/api-keys.contract.js';
 import { describeImageSearchContract } from './records/images-search.contract.js';
 import { describeImagesContract } from './records/images.contract.js';
 import { describeJobQueueContract } from './records/job-queue.contract.js';
+import { describeJobsEveryOwnerContract } from './records/jobs-every-owner.contract.js';
 import { describeJobsContract } from './records/jobs.contract.js';
+import { describeQuotaContract } from './records/quota.contract.js';
 import type { OpenRecordStore } from './records/record-store.js';
 import { describeSchedulesContract } from './records/schedules.contract.js';
+import { describeSessionsContract } from './records/sessions.contract.js';
 import { describeUsersContract } from './records/users.contract.js';
 
 export type { OpenRecordStore, RecordStoreFixture } from './records/record-store.js';
-// The record builders now live in test/fixtures/records.ts; re-exported for the specs that still
-// import them from here.
-export { at, makeImage, makeJob, makeSchedule, makeUser } from '../fixtures/records.js';
 
 export function describeRecordStoreContract(name: string, open: OpenRecordStore): void {
   describe(`record store contract: ${name}`, () => {
@@ -36,5 +37,9 @@ export function describeRecordStoreContract(name: string, open: OpenRecordStore)
     describeImagesContract(open);
     describeImageSearchContract(open);
     describeSchedulesContract(open);
+    describeJobsEveryOwnerContract(open);
+    describeSessionsContract(open);
+    describeApiKeysContract(open);
+    describeQuotaContract(open);
   });
 }

@@ -7,11 +7,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import ts from 'typescript';
 
 import { newId } from '../../src/common/ids.js';
+import { SqliteApiKeysRepository } from '../../src/storage/records/sqlite/sqlite.api-keys.repository.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
+import { SqliteQuotaRepository } from '../../src/storage/records/sqlite/sqlite.quota.repository.js';
 import { SqliteSchedulesRepository } from '../../src/storage/records/sqlite/sqlite.schedules.repository.js';
 import { SqliteRecordStore } from '../../src/storage/records/sqlite/sqlite.record-store.js';
+import { SqliteSessionsRepository } from '../../src/storage/records/sqlite/sqlite.sessions.repository.js';
 import { SqliteUsersRepository } from '../../src/storage/records/sqlite/sqlite.users.repository.js';
 import { at, makeImage, makeJob, makeUser } from '../fixtures/records.js';
 import { describeRecordStoreContract, type RecordStoreFixture } from './records.contract.js';
@@ -34,6 +37,9 @@ function openFile(file: string): RecordStoreFixture {
     jobs: new SqliteJobsRepository(sqlite),
     images: new SqliteImagesRepository(sqlite),
     schedules: new SqliteSchedulesRepository(sqlite),
+    sessions: new SqliteSessionsRepository(sqlite),
+    apiKeys: new SqliteApiKeysRepository(sqlite),
+    quota: new SqliteQuotaRepository(sqlite),
     store: new SqliteRecordStore(sqlite),
     // A second replica is a second connection on the same file.
     replica: async () => openFile(file),

@@ -80,14 +80,16 @@ describe('API contract: spec and behaviour agree', () => {
           declared: true,
         });
       }
-      const optional = [{}, { bearer: [] }];
+      const optional = [{}, { bearer: [] }, { apiKey: [] }];
       for (const id of ['getImage', 'getImageContent', 'getImageThumbnail']) {
         expect(operation(id).security).toEqual(optional);
       }
       for (const id of ['listPublicImages', 'register', 'login', 'listProviders', 'getLiveness']) {
         expect(operation(id).security).toEqual([]);
       }
-      expect(operation('listMyImages').security).toEqual([{ bearer: [] }]);
+      expect(operation('listMyImages').security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+      // Credentials are managed from a session only.
+      expect(operation('createApiKey').security).toEqual([{ bearer: [] }]);
     });
 
     it('gives every operation a description and a defined tag, and names a server', () => {

@@ -8,7 +8,7 @@ import { imageKey } from '../../src/storage/blobs/blob-keys.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { waitFor } from '../support/wait.js';
-import { makeJob } from '../contracts/records.contract.js';
+import { makeJob } from '../fixtures/records.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 import { readSse } from '../support/sse.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '../../src/common/ids.js';
-import { ScheduleRunner } from '../../src/scheduling/schedule-runner.js';
+import { ScheduleRunner } from '../../src/scheduling/schedule.runner.js';
 import { JobsRepository } from '../../src/storage/records/jobs.repository.js';
 import type { Schedule } from '../../src/domain/records.js';
 import { SchedulesRepository } from '../../src/storage/records/schedules.repository.js';

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from '@jest/globals';
 import sharp from 'sharp';
 
 /**
@@ -319,6 +320,24 @@ export async function startOpenAiFake(): Promise<OpenAiFake> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Aborts `controller` once the fake has received `calls` calls, checks that `pending` (the call
+ * the signal belongs to) rejects at once with the abort's reason, and waits until the fake has
+ * seen every call it was answering dropped.
+ */
+export async function expectAbortedInFlight(
+  fake: OpenAiFake,
+  controller: AbortController,
+  pending: Promise<unknown>,
+  calls: number,
+): Promise<void> {
+  await fake.waitForCalls(calls);
+  const reason = new Error('canceled by the user');
+  controller.abort(reason);
+  await expect(pending).rejects.toBe(reason);
+  while (fake.inFlight > 0) await sleep(10);
 }
 
 function errorBody(message: string, type: string, code: string | null = null) {

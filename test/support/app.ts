@@ -22,6 +22,17 @@ export interface TestApp {
 }
 
 /**
+ * Suites register and sign in far more often than the credential routes allow one client IP:
+ * throttling is off unless a suite sets THROTTLE_* itself (the throttle suite does).
+ */
+export const THROTTLING_OFF: Record<string, string> = {
+  THROTTLE_REGISTER_PER_IP: '0',
+  THROTTLE_LOGIN_PER_IP: '0',
+  THROTTLE_LOGIN_PER_EMAIL: '0',
+  THROTTLE_REFRESH_PER_IP: '0',
+};
+
+/**
  * The real app (same `createApp` as `main.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
  * offline provider. `env` overrides any variable.
  */
@@ -35,6 +46,7 @@ export async function startApp(
     LOG_LEVEL: 'silent',
     GENERATION_POLL_MS: '100',
     NODE_ENV: 'test',
+    ...THROTTLING_OFF,
     ...env,
   });
   const app = await createApp(config);

@@ -34,9 +34,98 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Exchanges e-mail and password for an access token.
+         * @description Exchanges e-mail and password for a session: an access token and a refresh token.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh a session
+         * @description Exchanges a refresh token for a new access token and a new refresh token, in the same session.
+         *     Each refresh token works once: one presented again (a copy someone else kept) ends the whole
+         *     session, for everyone holding its tokens. Unknown, expired and revoked tokens get 401.
+         */
+        post: operations["refreshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends this session: its refresh token and its access tokens stop working at once.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every session of the account, on every device; API keys stay.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        post: operations["logoutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my password
+         * @description Changes the password. Every session of the account ends, this one too, and every access token
+         *     issued before stops working; the answer is a new session for the caller.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -52,9 +141,152 @@ export interface paths {
         };
         /**
          * The signed-in account
-         * @description The account the token belongs to.
+         * @description The account the credentials belong to, with its daily image quota.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my API keys
+         * @description My API keys that are not revoked, newest first; never the keys themselves.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Makes an API key for a REST client: send it as `Authorization: Bearer ifk_…`. It may do what
+         *     its scopes allow, as you; the key is in this answer only. At most 20 keys at once.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description Revokes one of my API keys: its next request gets 401.
+         *
+         *     Needs a signed-in session: API keys get 403 here.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List accounts
+         * @description Every account, newest first; `email` finds accounts by part of their address.
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        get: operations["adminListUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an account
+         * @description Disables or enables an account, or changes its role. A disabled account's sessions end, and its
+         *     tokens and API keys get 401 from their next request on. Admins cannot disable or demote
+         *     themselves (409).
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        patch: operations["adminUpdateUser"];
+        trace?: never;
+    };
+    "/api/v1/admin/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every image
+         * @description Everyone's images, private ones too, newest first, with the filters of my history.
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        get: operations["adminListImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every generation
+         * @description Everyone's generations, newest first, optionally only one state or one account's.
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        get: operations["adminListGenerations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -75,6 +307,8 @@ export interface paths {
         /**
          * Make a prompt
          * @description Makes a prompt without drawing it: try strategies, themes and seeds before generating.
+         *
+         *     An API key needs the `generations:write` scope.
          */
         post: operations["createPrompt"];
         delete?: never;
@@ -133,6 +367,8 @@ export interface paths {
         /**
          * List my generations
          * @description My generations, newest first, optionally only those in one state.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["listGenerations"];
         put?: never;
@@ -141,6 +377,8 @@ export interface paths {
          * @description Queues a generation and answers at once with the job (202). An empty body draws a random
          *     prompt with the default provider. Follow the job with `GET /generations/{id}/events` or by
          *     polling `GET /generations/{id}`.
+         *
+         *     An API key needs the `generations:write` scope.
          */
         post: operations["createGeneration"];
         delete?: never;
@@ -159,6 +397,8 @@ export interface paths {
         /**
          * Get a generation
          * @description One of my generations: its state, prompt lineage, attempts, error and images.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getGeneration"];
         put?: never;
@@ -180,6 +420,8 @@ export interface paths {
          * Follow a generation (SSE)
          * @description Server-sent events: the job as it is now, then each change, until it succeeds, fails or is
          *     canceled. Each event's `data` is a `Generation` as JSON.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["streamGenerationEvents"];
         put?: never;
@@ -202,6 +444,8 @@ export interface paths {
         /**
          * Cancel a generation
          * @description Cancels a queued or running generation; images it had made are removed.
+         *
+         *     An API key needs the `generations:write` scope.
          */
         post: operations["cancelGeneration"];
         delete?: never;
@@ -240,6 +484,8 @@ export interface paths {
         /**
          * Browse my history
          * @description My images, private ones too, newest first, with the same search and filters.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["listMyImages"];
         put?: never;
@@ -260,6 +506,8 @@ export interface paths {
         /**
          * Get an image
          * @description A public image, or one of mine (send a token to see your private images).
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getImage"];
         put?: never;
@@ -267,6 +515,8 @@ export interface paths {
         /**
          * Delete an image
          * @description Deletes one of my images: the record, the image and the thumbnail (and its id from its job).
+         *
+         *     An API key needs the `images:write` scope.
          */
         delete: operations["deleteImage"];
         options?: never;
@@ -274,6 +524,8 @@ export interface paths {
         /**
          * Update an image
          * @description Changes visibility or replaces the tags of one of my images; fields left out keep their values.
+         *
+         *     An API key needs the `images:write` scope.
          */
         patch: operations["updateImage"];
         trace?: never;
@@ -291,6 +543,8 @@ export interface paths {
          *     304 to a matching `If-None-Match` and 206 to a `Range`. A private image needs its owner's token,
          *     or the signed `contentUrl` the API gave its owner (`expires` + `signature`; a bad or expired
          *     signature is a 403).
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getImageContent"];
         put?: never;
@@ -311,6 +565,8 @@ export interface paths {
         /**
          * Download a thumbnail
          * @description A WebP fitted inside 256×256, with the same access rules and caching as the image.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getImageThumbnail"];
         put?: never;
@@ -331,6 +587,8 @@ export interface paths {
         /**
          * List schedules
          * @description My schedules, newest first (an admin sees everyone's).
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["listSchedules"];
         put?: never;
@@ -338,6 +596,8 @@ export interface paths {
          * Create a schedule
          * @description Generates automatically on a cron schedule in a time zone. Each fire time runs exactly once,
          *     however many replicas run; the response lists the next five fire times.
+         *
+         *     An API key needs the `schedules:write` scope.
          */
         post: operations["createSchedule"];
         delete?: never;
@@ -357,6 +617,8 @@ export interface paths {
          * Preview fire times
          * @description The next fire times of a cron expression in a time zone, checked as a save would check it
          *     (valid expression and zone, minimum interval): try an expression before saving it.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["previewScheduleFireTimes"];
         put?: never;
@@ -377,6 +639,8 @@ export interface paths {
         /**
          * Get a schedule
          * @description One schedule, with its next five fire times (none while paused).
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["getSchedule"];
         put?: never;
@@ -384,6 +648,8 @@ export interface paths {
         /**
          * Delete a schedule
          * @description Deletes the schedule; its past runs and images stay (`GET /schedules/{id}/runs` still lists them).
+         *
+         *     An API key needs the `schedules:write` scope.
          */
         delete: operations["deleteSchedule"];
         options?: never;
@@ -392,6 +658,8 @@ export interface paths {
          * Update a schedule
          * @description Changes the fields sent and only those; `enabled: false` pauses, `enabled: true` resumes (and
          *     clears a pause after failures).
+         *
+         *     An API key needs the `schedules:write` scope.
          */
         patch: operations["updateSchedule"];
         trace?: never;
@@ -408,6 +676,8 @@ export interface paths {
         /**
          * Run a schedule now
          * @description Runs it now, outside its fire times (202 + the queued generation).
+         *
+         *     An API key needs the `schedules:write` scope.
          */
         post: operations["runSchedule"];
         delete?: never;
@@ -426,6 +696,8 @@ export interface paths {
         /**
          * List a schedule's runs
          * @description The schedule's runs, newest first: slot, job, status and images.
+         *
+         *     An API key needs the `images:read` scope.
          */
         get: operations["listScheduleRuns"];
         put?: never;
@@ -514,12 +786,12 @@ export interface components {
             password: string;
         };
         /**
-         * @description Admins see and manage every image and schedule.
+         * @description Admins see and manage every image, generation, schedule and account.
          * @enum {string}
          */
         Role: "user" | "admin";
         UserDto: {
-            /** @description Admins see and manage every image and schedule. */
+            /** @description Admins see and manage every image, generation, schedule and account. */
             role: components["schemas"]["Role"];
             /**
              * Format: date-time
@@ -528,21 +800,250 @@ export interface components {
             createdAt: string;
             id: string;
             email: string;
+            /** @description A disabled account cannot sign in, and its tokens and API keys are refused. */
+            disabled: boolean;
         };
         SessionDto: {
             /** @enum {string} */
             tokenType: "Bearer";
-            /** @description Seconds until the token expires. */
+            /** @description Seconds until the access token expires. */
             expiresIn: number;
+            /** @description Seconds until the refresh token expires. */
+            refreshExpiresIn: number;
             /** @description Send as `Authorization: Bearer <accessToken>`. */
             accessToken: string;
+            /**
+             * @description Exchange it at `POST /auth/refresh` for a new pair before `refreshExpiresIn` runs out. Each
+             *     refresh token works once: presenting one again ends the session.
+             */
+            refreshToken: string;
             user: components["schemas"]["UserDto"];
         };
+        RefreshDto: {
+            /** @description The `refreshToken` of the last sign-in or refresh. */
+            refreshToken: string;
+        };
+        ChangePasswordDto: {
+            /** @description The password now. */
+            currentPassword: string;
+            /** @description At least 8 characters. */
+            newPassword: string;
+        };
+        QuotaDto: {
+            /** @description Images per UTC day; null: no limit (admins, or DAILY_IMAGE_QUOTA=0). */
+            limit: number | null;
+            /** @description Images generated (or queued) today. */
+            used: number;
+            /** @description Images still allowed today; null: no limit. */
+            remaining: number | null;
+            /**
+             * Format: date-time
+             * @description When the count starts again: the next midnight UTC.
+             */
+            resetsAt: string;
+        };
+        MeDto: {
+            /** @description Admins see and manage every image, generation, schedule and account. */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC.
+             */
+            createdAt: string;
+            id: string;
+            email: string;
+            /** @description A disabled account cannot sign in, and its tokens and API keys are refused. */
+            disabled: boolean;
+            quota: components["schemas"]["QuotaDto"];
+        };
         /**
-         * @description How to make the prompt; defaults to `literal` when `prompt` is given, else the configured default.
+         * @description What the key may do: `images:read` (read my images, generations, schedules, account),
+         *     `images:write` (change and delete my images), `generations:write` (generate), `schedules:write`
+         *     (manage schedules), `admin` (admin routes; admins only).
+         * @enum {string}
+         */
+        ApiScope: "images:read" | "images:write" | "generations:write" | "schedules:write" | "admin";
+        CreateApiKeyDto: {
+            /**
+             * @description What the key may do: `images:read` (read my images, generations, schedules, account),
+             *     `images:write` (change and delete my images), `generations:write` (generate), `schedules:write`
+             *     (manage schedules), `admin` (admin routes; admins only).
+             */
+            scopes: components["schemas"]["ApiScope"][];
+            /** @description What the key is for, for people: `nightly backup`, `CI`. */
+            name: string;
+        };
+        CreatedApiKeyDto: {
+            scopes: components["schemas"]["ApiScope"][];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            name: string;
+            /**
+             * @description The key, shown this once: send it as `Authorization: Bearer <key>`. Only a hash of it is
+             *     stored; a lost key cannot be shown again (revoke it and make another).
+             */
+            key: string;
+        };
+        ApiKeyDto: {
+            scopes: components["schemas"]["ApiScope"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last request made with the key, to the minute; null if never used.
+             */
+            lastUsedAt: string | null;
+            id: string;
+            name: string;
+            /** @description The start of the key (`ifk_<id>`), to tell keys apart; the secret part is never shown again. */
+            prefix: string;
+        };
+        ApiKeyListDto: {
+            /** @description My keys that are not revoked, newest first. */
+            items: components["schemas"]["ApiKeyDto"][];
+        };
+        AdminUserListDto: {
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor?: string | null;
+            items: components["schemas"]["UserDto"][];
+        };
+        UpdateUserDto: {
+            /** @description `admin` manages every account, image, generation and schedule. */
+            role?: components["schemas"]["Role"];
+            /** @description `true` stops the account at once: its sessions end, its tokens and API keys get 401. */
+            disabled?: boolean;
+        };
+        /** @enum {string} */
+        Visibility: "public" | "private";
+        /**
+         * @description Strategy that made the prompt.
          * @enum {string}
          */
         PromptStrategy: "random" | "literal" | "llm";
+        PromptLineageDto: {
+            /** @description Strategy that made the prompt. */
+            strategy: components["schemas"]["PromptStrategy"];
+            theme: string | null;
+            /** @description The prompt the strategy made; null until the job has run that far. */
+            prompt: string | null;
+            /** @description The provider's rewrite of the prompt, where it rewrites prompts. */
+            revisedPrompt: string | null;
+        };
+        ImageDto: {
+            /** @description `public` images are in the gallery; `private` ones only their owner sees. */
+            visibility: components["schemas"]["Visibility"];
+            negativePrompt: string | null;
+            /** @description Pixels. */
+            width: number;
+            /** @description Pixels. */
+            height: number;
+            /** @description The seed it was drawn with, where the provider takes seeds. */
+            seed: number | null;
+            /** @description Size of the content in bytes. */
+            byteSize: number;
+            scheduleId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @description The prompt the provider drew. */
+            prompt: string;
+            /** @description theme → strategy's prompt → provider's revised prompt. */
+            lineage: components["schemas"]["PromptLineageDto"];
+            provider: string;
+            model: string;
+            /** @description Media type of the content, `image/png`. */
+            contentType: string;
+            /** @description Hex SHA-256 of the content; also its ETag. */
+            sha256: string;
+            tags: string[];
+            /** @description The generation that made it. */
+            jobId: string;
+            /**
+             * @description Where to fetch the image (PNG). For a private image (shown only to its owner) the URL is signed
+             *     and works without a token, for an hour or more: usable as an `<img src>`.
+             */
+            contentUrl: string;
+            /** @description Where to fetch the 256 px WebP thumbnail; signed like `contentUrl`. */
+            thumbnailUrl: string;
+        };
+        ImageListDto: {
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+            items: components["schemas"]["ImageDto"][];
+        };
+        /** @enum {string} */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
+        GenerationRequestDto: {
+            /** @description How the prompt is made. */
+            strategy: components["schemas"]["PromptStrategy"];
+            theme: string | null;
+            prompt: string | null;
+            negativePrompt: string | null;
+            /** @description Number of images. */
+            n: number;
+            /** @description Seed of the first image (image i uses seed + i). */
+            seed: number;
+            /** @description The visibility its images get. */
+            visibility: components["schemas"]["Visibility"];
+            quality: string | null;
+            style: string | null;
+            provider: string;
+            model: string;
+            /** @description `WIDTHxHEIGHT`. */
+            size: string;
+            tags: string[];
+        };
+        /**
+         * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
+         *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
+         *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
+         *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+         * @enum {string}
+         */
+        JobErrorCode: "rate_limited" | "timeout" | "provider_error" | "provider_auth" | "provider_billing" | "provider_rejected" | "content_policy" | "prediction_failed" | "prediction_canceled" | "download_refused" | "download_failed" | "download_timeout" | "download_too_large" | "invalid_image" | "invalid_request" | "storage_error" | "internal_error";
+        JobErrorDto: {
+            /**
+             * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
+             *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
+             *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
+             *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+             */
+            code: components["schemas"]["JobErrorCode"];
+            /** @description What went wrong, for a person. */
+            message: string;
+            /** @description Whether the failure was transient (it was retried until attempts ran out). */
+            retryable: boolean;
+        };
+        GenerationDto: {
+            /** @description `queued` → `running` → `succeeded`, `failed` or `canceled`. */
+            status: components["schemas"]["JobStatus"];
+            /** @description Attempts started so far. */
+            attempts: number;
+            scheduleId: string | null;
+            /** @description The provider's id for the work, e.g. a Replicate prediction id. */
+            providerRef: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            id: string;
+            request: components["schemas"]["GenerationRequestDto"];
+            lineage: components["schemas"]["PromptLineageDto"];
+            /** @description Why the job failed, or why its last attempt failed (present only then). */
+            error?: components["schemas"]["JobErrorDto"];
+            /** @description Images made, once the job has succeeded. */
+            imageIds: string[];
+        };
+        GenerationListDto: {
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+            items: components["schemas"]["GenerationDto"][];
+        };
         CreatePromptDto: {
             /** @description How to make the prompt; defaults to `literal` when `prompt` is given, else the configured default. */
             strategy?: components["schemas"]["PromptStrategy"];
@@ -614,11 +1115,6 @@ export interface components {
         ProviderListDto: {
             items: components["schemas"]["ProviderDto"][];
         };
-        /**
-         * @description `public` (in the gallery) when omitted, or `private` (yours only).
-         * @enum {string}
-         */
-        Visibility: "public" | "private";
         CreateGenerationDto: {
             /** @description How to make the prompt; `literal` when `prompt` is given, else the configured default. */
             strategy?: components["schemas"]["PromptStrategy"];
@@ -646,132 +1142,6 @@ export interface components {
             style?: string;
             /** @description Tags for the images: letters, digits, space, `_` and `-`, up to 40 characters each. */
             tags?: string[];
-        };
-        /**
-         * @description `queued` → `running` → `succeeded`, `failed` or `canceled`.
-         * @enum {string}
-         */
-        JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
-        GenerationRequestDto: {
-            /** @description How the prompt is made. */
-            strategy: components["schemas"]["PromptStrategy"];
-            theme: string | null;
-            prompt: string | null;
-            negativePrompt: string | null;
-            /** @description Number of images. */
-            n: number;
-            /** @description Seed of the first image (image i uses seed + i). */
-            seed: number;
-            /** @description The visibility its images get. */
-            visibility: components["schemas"]["Visibility"];
-            quality: string | null;
-            style: string | null;
-            provider: string;
-            model: string;
-            /** @description `WIDTHxHEIGHT`. */
-            size: string;
-            tags: string[];
-        };
-        PromptLineageDto: {
-            /** @description Strategy that made the prompt. */
-            strategy: components["schemas"]["PromptStrategy"];
-            theme: string | null;
-            /** @description The prompt the strategy made; null until the job has run that far. */
-            prompt: string | null;
-            /** @description The provider's rewrite of the prompt, where it rewrites prompts. */
-            revisedPrompt: string | null;
-        };
-        /**
-         * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
-         *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
-         *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
-         *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
-         * @enum {string}
-         */
-        JobErrorCode: "rate_limited" | "timeout" | "provider_error" | "provider_auth" | "provider_billing" | "provider_rejected" | "content_policy" | "prediction_failed" | "prediction_canceled" | "download_refused" | "download_failed" | "download_timeout" | "download_too_large" | "invalid_image" | "invalid_request" | "storage_error" | "internal_error";
-        JobErrorDto: {
-            /**
-             * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
-             *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
-             *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
-             *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
-             */
-            code: components["schemas"]["JobErrorCode"];
-            /** @description What went wrong, for a person. */
-            message: string;
-            /** @description Whether the failure was transient (it was retried until attempts ran out). */
-            retryable: boolean;
-        };
-        GenerationDto: {
-            /** @description `queued` → `running` → `succeeded`, `failed` or `canceled`. */
-            status: components["schemas"]["JobStatus"];
-            /** @description Attempts started so far. */
-            attempts: number;
-            scheduleId: string | null;
-            /** @description The provider's id for the work, e.g. a Replicate prediction id. */
-            providerRef: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: date-time */
-            startedAt: string | null;
-            /** Format: date-time */
-            finishedAt: string | null;
-            id: string;
-            request: components["schemas"]["GenerationRequestDto"];
-            lineage: components["schemas"]["PromptLineageDto"];
-            /** @description Why the job failed, or why its last attempt failed (present only then). */
-            error?: components["schemas"]["JobErrorDto"];
-            /** @description Images made, once the job has succeeded. */
-            imageIds: string[];
-        };
-        GenerationListDto: {
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-            items: components["schemas"]["GenerationDto"][];
-        };
-        ImageDto: {
-            /** @description `public` images are in the gallery; `private` ones only their owner sees. */
-            visibility: components["schemas"]["Visibility"];
-            negativePrompt: string | null;
-            /** @description Pixels. */
-            width: number;
-            /** @description Pixels. */
-            height: number;
-            /** @description The seed it was drawn with, where the provider takes seeds. */
-            seed: number | null;
-            /** @description Size of the content in bytes. */
-            byteSize: number;
-            scheduleId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            id: string;
-            /** @description The prompt the provider drew. */
-            prompt: string;
-            /** @description theme → strategy's prompt → provider's revised prompt. */
-            lineage: components["schemas"]["PromptLineageDto"];
-            provider: string;
-            model: string;
-            /** @description Media type of the content, `image/png`. */
-            contentType: string;
-            /** @description Hex SHA-256 of the content; also its ETag. */
-            sha256: string;
-            tags: string[];
-            /** @description The generation that made it. */
-            jobId: string;
-            /**
-             * @description Where to fetch the image (PNG). For a private image (shown only to its owner) the URL is signed
-             *     and works without a token, for an hour or more: usable as an `<img src>`.
-             */
-            contentUrl: string;
-            /** @description Where to fetch the 256 px WebP thumbnail; signed like `contentUrl`. */
-            thumbnailUrl: string;
-        };
-        ImageListDto: {
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-            items: components["schemas"]["ImageDto"][];
         };
         UpdateImageDto: {
             /** @description `private` hides the image from the gallery and from everyone but you. */
@@ -1022,6 +1392,48 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     login: {
@@ -1066,6 +1478,319 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; no body */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session ended; no body */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getMe: {
@@ -1083,7 +1808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["MeDto"];
                 };
             };
             /** @description Missing, invalid or expired access token */
@@ -1096,8 +1821,516 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked; no body */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (or not yours: another user's private resource reads as missing) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Only accounts whose e-mail contains this text (case-insensitive). */
+                email?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserListDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminUpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (or not yours: another user's private resource reads as missing) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminListImages: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Only public or only private images. */
+                visibility?: components["schemas"]["Visibility"];
+                /** @description Only this account's images. */
+                ownerId?: string;
+                /** @description Words of the prompt or tags (all must match; the last may be a prefix). */
+                q?: string;
+                provider?: string;
+                model?: string;
+                tag?: string;
+                /** @description Made at or after this time (ISO-8601). */
+                from?: string;
+                /** @description Made before this time (ISO-8601). */
+                to?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageListDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminListGenerations: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Only jobs in this state. */
+                status?: components["schemas"]["JobStatus"];
+                /** @description Only this account's generations. */
+                ownerId?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationListDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1144,6 +2377,47 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1237,6 +2511,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createGeneration: {
@@ -1288,6 +2572,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -1318,8 +2612,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Too many active jobs or requests; `Retry-After` says when to try again */
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
             429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1363,6 +2668,16 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1424,6 +2739,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
@@ -1477,6 +2802,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
@@ -1491,6 +2826,17 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1597,6 +2943,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getImage: {
@@ -1631,6 +2987,16 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1690,10 +3056,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1746,10 +3133,51 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,7 +3276,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed */
+            /**
+             * @description Not allowed
+             *
+             *     Not allowed
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1971,7 +3403,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed */
+            /**
+             * @description Not allowed
+             *
+             *     Not allowed
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2047,6 +3483,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     createSchedule: {
@@ -2092,10 +3538,51 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2147,6 +3634,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     getSchedule: {
@@ -2181,6 +3678,16 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2240,10 +3747,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2296,10 +3824,51 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2349,6 +3918,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No such resource (or not yours: another user's private resource reads as missing) */
             404: {
                 headers: {
@@ -2359,8 +3938,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Too many active jobs or requests; `Retry-After` says when to try again */
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
             429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2409,6 +3999,16 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

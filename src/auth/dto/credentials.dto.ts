@@ -14,3 +14,25 @@ export class CredentialsDto {
   @MaxLength(1024)
   password: string;
 }
+
+export class RefreshDto {
+  /** The `refreshToken` of the last sign-in or refresh. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  refreshToken: string;
+}
+
+export class ChangePasswordDto {
+  /** The password now. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword: string;
+
+  /** At least 8 characters. */
+  @IsString()
+  @MinLength(8)
+  @MaxLength(1024)
+  newPassword: string;
+}

@@ -1,9 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsIn,
   IsInt,
   IsISO8601,
@@ -16,7 +14,8 @@ import {
 } from 'class-validator';
 import { INTEGER, VISIBILITY } from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
-import { AreTags, IsTag } from '../../common/tags.js';
+import { IsTag } from '../../common/tags.js';
+import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
 import { PromptLineageDto } from '../../generations/dto/generation.dto.js';
 import { VISIBILITIES, type ImageRecord, type Visibility } from '../../domain/records.js';
 
@@ -138,21 +137,14 @@ export class MyImageQueryDto extends ImageQueryDto {
   visibility?: Visibility;
 }
 
-/** The fields to change; fields left out keep their values. */
-export class UpdateImageDto {
+/** The fields to change, with the rules of a generation request; fields left out keep their values. */
+export class UpdateImageDto extends PickType(CreateGenerationDto, ['visibility', 'tags'] as const) {
   /** `private` hides the image from the gallery and from everyone but you. */
-  @ApiPropertyOptional(VISIBILITY)
-  @IsOptional()
-  @IsIn(VISIBILITIES)
-  visibility?: Visibility;
+  declare visibility?: Visibility;
 
-  /** Replaces the image's tags. */
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @AreTags()
-  tags?: string[];
+  // `PickType` copies `tags` with its description in a generation request: set explicitly.
+  @ApiPropertyOptional({ description: "Replaces the image's tags." })
+  override tags?: string[];
 }
 
 /** The query of a signed content URL (`contentUrl` / `thumbnailUrl` of a private image). */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import {
   INTEGER,
@@ -16,20 +16,6 @@ import {
   type JobStatus,
   type Visibility,
 } from '../../domain/records.js';
-
-export class PromptLineageDto {
-  /** Strategy that made the prompt. */
-  @ApiProperty(PROMPT_STRATEGY)
-  strategy: PromptStrategyName;
-  @ApiProperty({ type: String, nullable: true })
-  theme: string | null;
-  /** The prompt the strategy made; null until the job has run that far. */
-  @ApiProperty({ type: String, nullable: true })
-  prompt: string | null;
-  /** The provider's rewrite of the prompt, where it rewrites prompts. */
-  @ApiProperty({ type: String, nullable: true })
-  revisedPrompt: string | null;
-}
 
 /** The request as the job runs it: every default filled in. */
 export class GenerationRequestDto {
@@ -60,6 +46,21 @@ export class GenerationRequestDto {
   quality: string | null;
   @ApiProperty({ type: String, nullable: true })
   style: string | null;
+}
+
+/** How a prompt came to be: theme → strategy's prompt → the provider's revision of it. */
+export class PromptLineageDto extends PickType(GenerationRequestDto, [
+  'strategy',
+  'theme',
+  'prompt',
+] as const) {
+  /** Strategy that made the prompt. */
+  declare strategy: PromptStrategyName;
+  /** The prompt the strategy made; null until the job has run that far. */
+  declare prompt: string | null;
+  /** The provider's rewrite of the prompt, where it rewrites prompts. */
+  @ApiProperty({ type: String, nullable: true })
+  revisedPrompt: string | null;
 }
 
 export class JobErrorDto {

@@ -1,37 +1,25 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { INTEGER, PROMPT_STRATEGY } from '../../common/api-enums.js';
-import { PROMPT_STRATEGY_NAMES, type PromptStrategyName } from '../prompt-strategy.js';
-import { MAX_SEED } from '../seeded-random.js';
+import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
+import type { PromptStrategyName } from '../prompt-strategy.js';
 
-export class CreatePromptDto {
+/** The prompt part of a generation request; the same rules, said for a prompt alone. */
+export class CreatePromptDto extends PickType(CreateGenerationDto, [
+  'strategy',
+  'theme',
+  'prompt',
+  'seed',
+] as const) {
   /** How to make the prompt; defaults to `literal` when `prompt` is given, else the configured default. */
-  @ApiPropertyOptional(PROMPT_STRATEGY)
-  @IsOptional()
-  @IsIn(PROMPT_STRATEGY_NAMES)
-  strategy?: PromptStrategyName;
+  declare strategy?: PromptStrategyName;
 
-  /** What the prompt should be about (`random`: replaces the subject). */
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  theme?: string;
-
-  /** Your own prompt text (`literal` strategy). */
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(4000)
-  prompt?: string;
+  // `PickType` copies `prompt` with its description in a generation request, which a comment on
+  // a `declare` cannot replace here (it does for `strategy` and `seed`): set explicitly.
+  @ApiPropertyOptional({ description: 'Your own prompt text (`literal` strategy).' })
+  override prompt?: string;
 
   /** Same seed, same prompt; random when omitted. */
-  @ApiPropertyOptional(INTEGER)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_SEED)
-  seed?: number;
+  declare seed?: number;
 }
 
 export class PromptDto {

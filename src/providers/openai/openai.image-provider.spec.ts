@@ -1,10 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
-import { startOpenAiFake, type OpenAiFake } from '../../../test/fakes/openai.fake.js';
+import {
+  expectAbortedInFlight,
+  startOpenAiFake,
+  type OpenAiFake,
+} from '../../../test/fakes/openai.fake.js';
 import { providerFailure as failure } from '../../../test/support/provider-failure.js';
 import { InvalidImageError, processImage } from '../../generations/image-processing.js';
-import type { ProviderRequest } from '../image-provider.js';
+import type { ProviderImage, ProviderRequest } from '../image-provider.js';
 import { withLimits } from '../provider-limiter.js';
 import type { Downloader } from '../safe-download.js';
 import { OpenAiImageProvider, type OpenAiImageProviderOptions } from './openai.image-provider.js';
@@ -64,6 +68,15 @@ async function pngSize(bytes: Buffer): Promise<string> {
   return `${info.width}x${info.height}`;
 }
 
+/** `images` are `count` PNGs of `size`, none with a revised prompt. */
+async function expectUnrevisedPngs(images: ProviderImage[], count: number, size: string) {
+  expect(images).toHaveLength(count);
+  for (const image of images) {
+    expect(await pngSize(image.bytes)).toBe(size);
+    expect(image.revisedPrompt).toBeNull();
+  }
+}
+
 const imageCalls = () => fake.requests.filter((r) => r.path === '/v1/images/generations');
 
 describe('OpenAiImageProvider: configuration', () => {
@@ -116,12 +129,8 @@ describe('OpenAiImageProvider: generating', () => {
       size: '1536x1024',
       quality: 'high',
     });
-    expect(images).toHaveLength(2);
-    for (const image of images) {
-      expect(await pngSize(image.bytes)).toBe('1536x1024');
-      expect(image.revisedPrompt).toBeNull();
-      expect(image.seed).toBeNull();
-    }
+    await expectUnrevisedPngs(images, 2, '1536x1024');
+    for (const image of images) expect(image.seed).toBeNull();
   });
 
   it('dall-e-3: n=3 is served by three n=1 calls, each revised prompt kept', async () => {
@@ -175,11 +184,7 @@ describe('OpenAiImageProvider: generating', () => {
         response_format: 'b64_json',
       },
     ]);
-    expect(images).toHaveLength(3);
-    for (const image of images) {
-      expect(await pngSize(image.bytes)).toBe('512x512');
-      expect(image.revisedPrompt).toBeNull();
-    }
+    await expectUnrevisedPngs(images, 3, '512x512');
   });
 
   it('stops paying for a dall-e-3 batch at the first failed call', async () => {
@@ -265,12 +270,8 @@ describe('OpenAiImageProvider: failures', () => {
     fake.script({ kind: 'hang' });
     const controller = new AbortController();
     const pending = provider().generate(request({ signal: controller.signal }));
-    await fake.waitForCalls(1);
-    const reason = new Error('canceled by the user');
-    controller.abort(reason);
 
-    await expect(pending).rejects.toBe(reason);
-    while (fake.inFlight > 0) await sleep(10);
+    await expectAbortedInFlight(fake, controller, pending, 1);
   });
 
   it('a content-policy refusal is content_policy with the provider message, never retried', async () => {
@@ -326,13 +327,19 @@ describe('OpenAiImageProvider: failures', () => {
 
 /** The limits are kept by the registry's wrapper, which every registered provider runs behind. */
 describe('OpenAiImageProvider: limits', () => {
-  it('with concurrency 1, two jobs never have calls in flight at once', async () => {
+  /** Two jobs on the provider held to `concurrency`; the fake holds each call until `release()`. */
+  function twoHeldJobs(concurrency: number) {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     fake.script({ kind: 'success', waitFor: gate }, { kind: 'success', waitFor: gate });
-    const openai = withLimits(provider({ concurrency: 1 }));
-
+    const openai = withLimits(provider({ concurrency }));
     const both = Promise.all([openai.generate(request()), openai.generate(request())]);
+    return { both, release };
+  }
+
+  it('with concurrency 1, two jobs never have calls in flight at once', async () => {
+    const { both, release } = twoHeldJobs(1);
+
     await fake.waitForCalls(1);
     // Room for a second call to arrive if the limiter let it through.
     await sleep(100);
@@ -345,12 +352,8 @@ describe('OpenAiImageProvider: limits', () => {
   });
 
   it('with concurrency 2, two jobs run side by side', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    fake.script({ kind: 'success', waitFor: gate }, { kind: 'success', waitFor: gate });
-    const openai = withLimits(provider({ concurrency: 2 }));
+    const { both, release } = twoHeldJobs(2);
 
-    const both = Promise.all([openai.generate(request()), openai.generate(request())]);
     await fake.waitForCalls(2);
     release();
     await both;

@@ -10,24 +10,17 @@ import {
   type ProviderRequest,
   type ProviderStatus,
 } from '../image-provider.js';
+import type { ProvidersConfig } from '../../config/config-slices.js';
 import type { Downloader } from '../safe-download.js';
 import { modelMapping, type ModelMapping } from './replicate-models.js';
 
-export interface ReplicateImageProviderOptions {
-  readonly apiToken?: string;
-  /** API root including `/v1`; defaults to https://api.replicate.com/v1. */
-  readonly baseUrl?: string;
-  /** `owner/name` (the model's latest version) or `owner/name:version`. */
-  readonly model: string;
-  readonly concurrency: number;
-  readonly imagesPerMinute: number;
-  /** How long one prediction may run before it is canceled. */
-  readonly predictionTimeoutMs: number;
+/** Its configuration, with the downloader made of its allowlist. */
+export type ReplicateImageProviderOptions = Omit<ProvidersConfig['replicate'], 'downloadHosts'> & {
   /** Fetches output URLs (the safe downloader with Replicate's allowlist). */
   readonly download: Downloader;
   /** How often a running prediction is polled (the SDK's own wait() uses 500 ms). */
   readonly pollIntervalMs?: number;
-}
+};
 
 /** Most images one request may ask for; models that make fewer per prediction get several. */
 const MAX_IMAGES = 4;

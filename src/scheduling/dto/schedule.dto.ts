@@ -1,4 +1,4 @@
-import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
@@ -126,19 +126,16 @@ export class ScheduleRunListDto {
 
 export class ScheduleListQueryDto extends PageQueryDto {}
 
-/** A cron expression to try before saving a schedule. */
-export class FireTimesQueryDto {
-  /** Cron expression, as in a schedule: 5 fields, or 6 with seconds first. */
-  @IsString()
-  @MinLength(9)
-  @MaxLength(120)
-  cron: string;
+/** A cron expression to try before saving a schedule, checked as a schedule's is. */
+export class FireTimesQueryDto extends PickType(CreateScheduleDto, ['cron', 'timezone'] as const) {
+  // `PickType` copies `cron` with its description in a schedule: set explicitly.
+  @ApiProperty({
+    description: 'Cron expression, as in a schedule: 5 fields, or 6 with seconds first.',
+  })
+  override cron: string;
 
   /** IANA time zone the expression is read in; `UTC` when omitted. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string;
+  declare timezone?: string;
 }
 
 /** When a cron expression would fire. */

@@ -8,23 +8,20 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import type { ByteRange } from '../../common/http-range.js';
+import type { BlobsConfig } from '../../config/config-slices.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
-import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
+import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
 
-export interface AzureBlobStoreOptions {
-  readonly connectionString?: string;
-  readonly accountUrl?: string;
-  readonly accountKey?: string;
-  readonly sasToken?: string;
-  readonly container: string;
+export type AzureBlobStoreOptions = NonNullable<BlobsConfig['azure']> & {
   /**
    * Streamed bodies up to this many bytes are written with one Put Blob (default 32 MiB); longer
    * ones as staged blocks. See `put`.
    */
   readonly singleShotBytes?: number;
-}
+};
 
-const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** Azure Blob honours Range: a ranged answer always says which bytes it holds. */
+const AZURE = { name: 'Azure', mayIgnoreRange: false } as const;
 const SINGLE_SHOT_BYTES = 32 * 1024 * 1024;
 const BLOCK_BYTES = 4 * 1024 * 1024;
 const BLOCK_CONCURRENCY = 2;
@@ -101,40 +98,24 @@ export class AzureBlobStore extends BlobStore {
       if (statusOf(error) === 416 && range) throw outsideError(key, range);
       throw error;
     }
-    const stream = (response.readableStreamBody as Readable | undefined) ?? Readable.from([]);
-    const contentType = response.contentType ?? DEFAULT_CONTENT_TYPE;
-    if (!range) return { stream, size: response.contentLength ?? 0, contentType };
-    const sent = parseContentRange(response.contentRange);
-    if (!sent) {
-      stream.destroy();
-      throw new Error(`Azure sent no Content-Range for a ranged read of ${key}`);
-    }
-    return {
-      stream: fitToRange(key, stream, sent.held, sent.size, range),
-      size: sent.size,
-      contentType,
-      range,
+    const answer = {
+      body: response.readableStreamBody as Readable | undefined,
+      contentLength: response.contentLength,
+      contentType: response.contentType,
+      contentRange: response.contentRange,
     };
+    return toBlobRead(key, answer, range, AZURE);
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
     await this.ready();
     try {
       const properties = await this.container.getBlobClient(key).getProperties();
-      return {
-        key,
-        size: properties.contentLength ?? 0,
-        contentType: properties.contentType ?? DEFAULT_CONTENT_TYPE,
-        lastModified: properties.lastModified ?? new Date(0),
-      };
+      return blobInfo(key, properties);
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw error;
     }
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.stat(key)) !== null;
   }
 
   async delete(key: string): Promise<boolean> {
@@ -152,12 +133,7 @@ export class AzureBlobStore extends BlobStore {
       .byPage({ maxPageSize: 1000 });
     for await (const page of pages) {
       for (const item of page.segment.blobItems) {
-        yield {
-          key: item.name,
-          size: item.properties.contentLength ?? 0,
-          contentType: item.properties.contentType ?? DEFAULT_CONTENT_TYPE,
-          lastModified: item.properties.lastModified,
-        };
+        yield blobInfo(item.name, item.properties);
       }
     }
   }

@@ -15,12 +15,11 @@ export interface BlobInfo {
 }
 
 export interface BlobRead {
+  /** The whole blob, or the range asked for. */
   readonly stream: Readable;
   /** Size of the whole blob. */
   readonly size: number;
   readonly contentType: string;
-  /** The range the stream holds, when one was asked for. */
-  readonly range?: ByteRange;
 }
 
 /**
@@ -35,7 +34,10 @@ export abstract class BlobStore {
   /** Streams the blob (or `range` of it, which must lie inside it); `null` when there is none. */
   abstract get(key: string, range?: ByteRange): Promise<BlobRead | null>;
   abstract stat(key: string): Promise<BlobInfo | null>;
-  abstract exists(key: string): Promise<boolean>;
+  /** Whether there is a blob at `key`; an adapter with a cheaper way than `stat` overrides it. */
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
   /** Returns whether a blob was deleted; deleting a missing blob is not an error. */
   abstract delete(key: string): Promise<boolean>;
   /** Every blob whose key starts with `prefix`. */

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config.js';
+import type { BlobsConfig } from '../../config/config-slices.js';
 import { AzureBlobStore } from './azure.blob-store.js';
 import { BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.blob-store.js';
@@ -13,8 +13,8 @@ const ADAPTER = Symbol('BLOB_STORE_ADAPTER');
  * The adapter named by BLOB_DRIVER. (Config validation has already refused a driver whose
  * settings are missing, naming the variable.)
  */
-function blobStoreAdapter(config: AppConfig): BlobStore {
-  const { driver, localDir, azure, s3 } = config.blobs;
+function blobStoreAdapter(config: BlobsConfig): BlobStore {
+  const { driver, localDir, azure, s3 } = config;
   switch (driver) {
     case 'local':
       return new LocalBlobStore(localDir);
@@ -28,7 +28,7 @@ function blobStoreAdapter(config: AppConfig): BlobStore {
 }
 
 /** The one factory for the blob-store port: the configured adapter, behind the key check. */
-function blobStoreProviders(config: AppConfig): Provider[] {
+function blobStoreProviders(config: BlobsConfig): Provider[] {
   return [
     { provide: ADAPTER, useFactory: () => blobStoreAdapter(config) },
     {
@@ -41,7 +41,7 @@ function blobStoreProviders(config: AppConfig): Provider[] {
 
 @Module({})
 export class BlobsModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: BlobsConfig): DynamicModule {
     return {
       module: BlobsModule,
       global: true,

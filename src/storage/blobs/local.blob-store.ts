@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/pro
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StorageUnavailableError } from '../../common/errors.js';
 import type { ByteRange } from '../../common/http-range.js';
 import { InvalidBlobKeyError } from './blob-keys.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
@@ -29,15 +30,16 @@ export class LocalBlobStore extends BlobStore {
   async put(key: string, body: Buffer | Readable, _options: BlobWriteOptions): Promise<BlobInfo> {
     const path = this.pathOf(key);
     const temp = join(this.root, TEMP_DIR, randomUUID());
-    await mkdir(dirname(temp), { recursive: true });
     try {
+      await mkdir(dirname(temp), { recursive: true });
       if (Buffer.isBuffer(body)) await writeFile(temp, body);
       else await pipeline(body, createWriteStream(temp));
       await mkdir(dirname(path), { recursive: true });
       await rename(temp, path);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      // Best effort: on a broken root the clean-up fails too, and must not hide why.
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw translateFsError(error);
     }
     return (await this.stat(key)) as BlobInfo;
   }
@@ -54,7 +56,7 @@ export class LocalBlobStore extends BlobStore {
       this.pathOf(key),
       range ? { start: range.start, end: range.end } : {},
     );
-    return { stream, size: info.size, contentType: info.contentType, ...(range ? { range } : {}) };
+    return { stream, size: info.size, contentType: info.contentType };
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
@@ -68,17 +70,13 @@ export class LocalBlobStore extends BlobStore {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    return (await this.stat(key)) !== null;
-  }
-
   async delete(key: string): Promise<boolean> {
     try {
       await unlink(this.pathOf(key));
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
-      throw error;
+      throw translateFsError(error);
     }
   }
 
@@ -93,9 +91,13 @@ export class LocalBlobStore extends BlobStore {
 
   async ping(): Promise<void> {
     const probe = join(this.root, TEMP_DIR, `health-${randomUUID()}`);
-    await mkdir(dirname(probe), { recursive: true });
-    await writeFile(probe, 'ok');
-    await unlink(probe);
+    try {
+      await mkdir(dirname(probe), { recursive: true });
+      await writeFile(probe, 'ok');
+      await unlink(probe);
+    } catch (error) {
+      throw translateFsError(error);
+    }
   }
 
   /**
@@ -126,6 +128,25 @@ async function* walk(dir: string): AsyncIterable<string> {
 
 function contentTypeOf(key: string): string {
   return CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** File-system codes that say the store cannot take writes now, with what a 503 says about them. */
+const UNAVAILABLE: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'its folder is not writable',
+  EPERM: 'its folder is not writable',
+  EIO: 'the disk failed to read or write',
+  // A file where the store expects a folder (its root, or a part of a key's path).
+  ENOTDIR: 'its folder is not usable',
+  EEXIST: 'its folder is not usable',
+};
+
+/** `error` as a `StorageUnavailableError` (no path in its message) when its code is above. */
+function translateFsError(error: unknown): unknown {
+  const reason = UNAVAILABLE[String((error as NodeJS.ErrnoException | null)?.code)];
+  return reason ? new StorageUnavailableError('blobStore', reason, { cause: error }) : error;
 }
 
 function isMissing(error: unknown): boolean {

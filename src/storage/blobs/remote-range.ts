@@ -1,6 +1,58 @@
-/** Ranged reads from stores over HTTP (Azure Blob, S3): what was asked, what the server sent. */
-import { pipeline, Transform, type Readable } from 'node:stream';
+/**
+ * What the stores over HTTP (Azure Blob, S3) share: blob info from what the server says, and
+ * ranged reads (what was asked, what the server sent).
+ */
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ByteRange } from '../../common/http-range.js';
+import type { BlobInfo, BlobRead } from './blob-store.js';
+
+/** What a blob's content type is when the server keeps none. */
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** A blob's info from the properties a server sent, with defaults for those it left out. */
+export function blobInfo(
+  key: string,
+  properties: { contentLength?: number; contentType?: string; lastModified?: Date },
+): BlobInfo {
+  return {
+    key,
+    size: properties.contentLength ?? 0,
+    contentType: properties.contentType ?? DEFAULT_CONTENT_TYPE,
+    lastModified: properties.lastModified ?? new Date(0),
+  };
+}
+
+/** A server's answer to a read: its body, and what its headers say. */
+export interface ReadAnswer {
+  readonly body: Readable | undefined;
+  readonly contentLength?: number;
+  readonly contentType?: string;
+  readonly contentRange?: string;
+}
+
+/**
+ * The read a server's `answer` makes: the whole blob, or exactly `range` of it. An answer to a
+ * ranged read without Content-Range holds the whole blob where the server (`server`, for errors)
+ * may ignore Range, and is an error where it may not.
+ */
+export function toBlobRead(
+  key: string,
+  answer: ReadAnswer,
+  range: ByteRange | undefined,
+  server: { readonly name: string; readonly mayIgnoreRange: boolean },
+): BlobRead {
+  const stream = answer.body ?? Readable.from([]);
+  const contentType = answer.contentType ?? DEFAULT_CONTENT_TYPE;
+  const sent = parseContentRange(answer.contentRange);
+  const size = sent?.size ?? answer.contentLength ?? 0;
+  if (!range) return { stream, size, contentType };
+  if (!sent && !server.mayIgnoreRange) {
+    stream.destroy();
+    throw new Error(`${server.name} sent no Content-Range for a ranged read of ${key}`);
+  }
+  const held = sent?.held ?? { start: 0, end: size - 1 };
+  return { stream: fitToRange(key, stream, held, size, range), size, contentType };
+}
 
 /** Refuses a range no blob could hold, before any request is made. */
 export function assertRangeShape(key: string, range: ByteRange): void {

@@ -11,21 +11,14 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ByteRange } from '../../common/http-range.js';
+import type { BlobsConfig } from '../../config/config-slices.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
-import { assertRangeShape, fitToRange, outsideError, parseContentRange } from './remote-range.js';
+import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
 
-export interface S3BlobStoreOptions {
-  readonly bucket: string;
-  readonly region: string;
-  /** An S3-compatible server (MinIO, R2...); AWS when unset. */
-  readonly endpoint?: string;
-  readonly forcePathStyle: boolean;
-  /** Without both, the SDK's default credential chain (instance roles, profiles...). */
-  readonly accessKeyId?: string;
-  readonly secretAccessKey?: string;
-}
+export type S3BlobStoreOptions = NonNullable<BlobsConfig['s3']>;
 
-const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+/** S3-compatible servers may ignore Range and send the whole blob (200, no Content-Range). */
+const S3 = { name: 'S3', mayIgnoreRange: true } as const;
 /** The smallest part S3 accepts; a streamed body shorter than this goes up in one PutObject. */
 const PART_BYTES = 5 * 1024 * 1024;
 const PART_CONCURRENCY = 2;
@@ -104,14 +97,13 @@ export class S3BlobStore extends BlobStore {
       if (statusOf(error) === 416 && range) throw outsideError(key, range);
       throw error;
     }
-    const stream = output.Body instanceof Readable ? output.Body : Readable.from([]);
-    const contentType = output.ContentType ?? DEFAULT_CONTENT_TYPE;
-    const sent = parseContentRange(output.ContentRange);
-    const size = sent?.size ?? output.ContentLength ?? 0;
-    if (!range) return { stream, size, contentType };
-    // No Content-Range: the server ignored Range and sent the whole blob.
-    const held = sent?.held ?? { start: 0, end: size - 1 };
-    return { stream: fitToRange(key, stream, held, size, range), size, contentType, range };
+    const answer = {
+      body: output.Body instanceof Readable ? output.Body : undefined,
+      contentLength: output.ContentLength,
+      contentType: output.ContentType,
+      contentRange: output.ContentRange,
+    };
+    return toBlobRead(key, answer, range, S3);
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
@@ -119,21 +111,16 @@ export class S3BlobStore extends BlobStore {
       const output = await this.client.send(
         new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
       );
-      return {
-        key,
-        size: output.ContentLength ?? 0,
-        contentType: output.ContentType ?? DEFAULT_CONTENT_TYPE,
-        lastModified: output.LastModified ?? new Date(0),
-      };
+      return blobInfo(key, {
+        contentLength: output.ContentLength,
+        contentType: output.ContentType,
+        lastModified: output.LastModified,
+      });
     } catch (error) {
       // A HEAD answer has no body, so a missing bucket reads as a missing key too: ping() tells.
       if (statusOf(error) === 404) return null;
       throw error;
     }
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.stat(key)) !== null;
   }
 
   async delete(key: string): Promise<boolean> {

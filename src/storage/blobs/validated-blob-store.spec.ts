@@ -11,7 +11,7 @@ class Adapter extends BlobStore {
   put = () => Promise.reject(new Reached());
   get = () => Promise.reject(new Reached());
   stat = () => Promise.reject(new Reached());
-  exists = () => Promise.reject(new Reached());
+  override exists = () => Promise.reject(new Reached());
   delete = () => Promise.reject(new Reached());
   ping = () => Promise.reject(new Reached());
   override signedUrl = () => Promise.reject(new Reached());

@@ -29,7 +29,7 @@ export class ValidatedBlobStore extends BlobStore {
     return this.store.stat(key);
   }
 
-  async exists(key: string): Promise<boolean> {
+  override async exists(key: string): Promise<boolean> {
     assertValidKey(key);
     return this.store.exists(key);
   }

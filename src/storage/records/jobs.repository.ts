@@ -15,10 +15,27 @@ export interface JobPatch {
   readonly providerRef?: string | null;
 }
 
-/** An owner's jobs, a schedule's runs, or one owner's runs of a schedule: never every job. */
+/**
+ * A state change of job `id`: `patch` applies only while the job is in status `from` and, when
+ * given, held by `workerId` with its last heartbeat at `heartbeatAt`; `now` is its `updatedAt`.
+ */
+export interface JobTransition {
+  readonly id: string;
+  readonly from: JobStatus;
+  readonly workerId?: string;
+  readonly heartbeatAt?: string;
+  readonly patch: JobPatch;
+  readonly now: string;
+}
+
+/**
+ * An owner's jobs, a schedule's runs, or one owner's runs of a schedule; every owner's jobs only
+ * when asked for by name (`everyOwner`, the admin's list), never by leaving the owner out.
+ */
 export type JobFilter = (
   | { readonly ownerId: string; readonly scheduleId?: string }
   | { readonly ownerId?: string; readonly scheduleId: string }
+  | { readonly everyOwner: true; readonly ownerId?: undefined; readonly scheduleId?: undefined }
 ) & { readonly status?: JobStatus };
 
 export abstract class JobsRepository {
@@ -39,18 +56,11 @@ export abstract class JobsRepository {
    */
   abstract claimNext(workerId: string, now: string): Promise<GenerationJob | null>;
   /**
-   * Compare-and-set: applies `patch` only if the job is in status `from` (and, when given, held
-   * by `workerId`, with its last heartbeat at `heartbeatAt`). Returns the updated job, or `null`
-   * when the job moved on meanwhile. Only `JobLifecycle` calls it: it owns the state machine.
+   * Compare-and-set: applies the change's patch only if the job is still as the change expects.
+   * Returns the updated job, or `null` when the job moved on meanwhile. Only `JobLifecycle` calls
+   * it: it owns the state machine.
    */
-  abstract transition(
-    id: string,
-    from: JobStatus,
-    patch: JobPatch,
-    now: string,
-    workerId?: string,
-    heartbeatAt?: string,
-  ): Promise<GenerationJob | null>;
+  abstract transition(change: JobTransition): Promise<GenerationJob | null>;
   /**
    * Takes `imageId` out of the job's `imageIds` (an image was deleted), whatever the job's
    * status, atomically: concurrent removals from one job all hold. Returns the job (unchanged
@@ -63,10 +73,4 @@ export abstract class JobsRepository {
   ): Promise<GenerationJob | null>;
   /** Running jobs whose heartbeat is older than `staleBefore`: their worker is gone. */
   abstract listStale(staleBefore: string): Promise<GenerationJob[]>;
-  /**
-   * Re-queues running jobs whose heartbeat is older than `staleBefore`; returns how many. The bulk
-   * form, without events: the app re-queues through `JobLifecycle.requeueStale`, which publishes
-   * each job it moves.
-   */
-  abstract requeueStale(staleBefore: string, now: string): Promise<number>;
 }

@@ -172,7 +172,13 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
           attempts: 5,
         };
 
-        const failed = await jobs.transition(running.id, 'running', patch, at(20), 'worker-1');
+        const failed = await jobs.transition({
+          id: running.id,
+          from: 'running',
+          workerId: 'worker-1',
+          patch,
+          now: at(20),
+        });
 
         expect(failed).toEqual({ ...running, ...patch, updatedAt: at(20) });
         await expect(jobs.findById(running.id)).resolves.toEqual(failed);
@@ -186,7 +192,12 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
           workerId: 'worker-9',
           heartbeatAt: at(40),
         };
-        const requeued = await jobs.transition(running.id, 'failed', patch2, at(40));
+        const requeued = await jobs.transition({
+          id: running.id,
+          from: 'failed',
+          patch: patch2,
+          now: at(40),
+        });
 
         expect(requeued).toEqual({ ...failed, ...patch2, updatedAt: at(40) });
         await expect(jobs.findById(running.id)).resolves.toEqual(requeued);
@@ -200,7 +211,12 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
         });
         await jobs.create(job);
 
-        const canceled = await jobs.transition(job.id, 'queued', { status: 'canceled' }, at(5));
+        const canceled = await jobs.transition({
+          id: job.id,
+          from: 'queued',
+          patch: { status: 'canceled' },
+          now: at(5),
+        });
 
         expect(canceled).toEqual({ ...job, status: 'canceled', updatedAt: at(5) });
       });
@@ -210,23 +226,27 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
         const running = (await jobs.claimNext('worker-1', at(10)))!;
         const patch: JobPatch = { status: 'succeeded', finishedAt: at(20), imageIds: [newId()] };
 
-        await expect(jobs.transition(running.id, 'queued', patch, at(20))).resolves.toBeNull();
+        const { id } = running;
+        const now = at(20);
+        await expect(jobs.transition({ id, from: 'queued', patch, now })).resolves.toBeNull();
         await expect(
-          jobs.transition(running.id, 'queued', patch, at(20), 'worker-1'),
+          jobs.transition({ id, from: 'queued', workerId: 'worker-1', patch, now }),
         ).resolves.toBeNull();
         await expect(
-          jobs.transition(running.id, 'running', patch, at(20), 'worker-2'),
+          jobs.transition({ id, from: 'running', workerId: 'worker-2', patch, now }),
         ).resolves.toBeNull();
-        await expect(jobs.transition(newId(), 'running', patch, at(20))).resolves.toBeNull();
-        await expect(jobs.findById(running.id)).resolves.toEqual(running);
+        await expect(
+          jobs.transition({ id: newId(), from: 'running', patch, now }),
+        ).resolves.toBeNull();
+        await expect(jobs.findById(id)).resolves.toEqual(running);
 
-        await expect(
-          jobs.transition(running.id, 'running', patch, at(21), 'worker-1'),
-        ).resolves.toMatchObject({ status: 'succeeded', updatedAt: at(21) });
+        const held = { id, from: 'running', workerId: 'worker-1', patch } as const;
+        await expect(jobs.transition({ ...held, now: at(21) })).resolves.toMatchObject({
+          status: 'succeeded',
+          updatedAt: at(21),
+        });
         // The same compare-and-set a second time finds the job moved on.
-        await expect(
-          jobs.transition(running.id, 'running', patch, at(22), 'worker-1'),
-        ).resolves.toBeNull();
+        await expect(jobs.transition({ ...held, now: at(22) })).resolves.toBeNull();
       });
     });
 
@@ -235,53 +255,66 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
         await jobs.create(makeJob({ createdAt: at(1) }));
         const running = (await jobs.claimNext('worker-1', at(10)))!;
 
-        const beat = await jobs.transition(
-          running.id,
-          'running',
-          { heartbeatAt: at(20) },
-          at(20),
-          'worker-1',
-          at(10),
-        );
+        const held = { id: running.id, from: 'running', workerId: 'worker-1' } as const;
+        const beat = await jobs.transition({
+          ...held,
+          heartbeatAt: at(10),
+          patch: { heartbeatAt: at(20) },
+          now: at(20),
+        });
 
         expect(beat).toEqual({ ...running, heartbeatAt: at(20), updatedAt: at(20) });
         // Read at the old heartbeat: the job has beaten since, so its worker is alive.
         await expect(
-          jobs.transition(running.id, 'running', { status: 'queued' }, at(21), 'worker-1', at(10)),
+          jobs.transition({
+            ...held,
+            heartbeatAt: at(10),
+            patch: { status: 'queued' },
+            now: at(21),
+          }),
         ).resolves.toBeNull();
         await expect(jobs.findById(running.id)).resolves.toEqual(beat);
       });
     });
 
-    describe('requeueStale', () => {
-      it('re-queues only running jobs whose heartbeat is older than the cutoff', async () => {
+    describe('a stale job moved back to the queue', () => {
+      it('goes back only while it holds the heartbeat it was listed with, and is claimable again', async () => {
         const stale = makeJob({ createdAt: at(0) });
-        const atCutoff = makeJob({ createdAt: at(1) });
-        const fresh = makeJob({ createdAt: at(2) });
-        const queued = makeJob({ createdAt: at(3), runAfter: at(1000) });
-        const done = makeJob({ createdAt: at(4), runAfter: at(1000) });
-        for (const job of [stale, atCutoff, fresh, queued]) await jobs.create(job);
-        await createIn(done, 'succeeded');
-        // Claims take the oldest first: heartbeats at 10, 30 and 50.
+        const beating = makeJob({ createdAt: at(1) });
+        for (const job of [stale, beating]) await jobs.create(job);
+        // Claims take the oldest first: heartbeats at 10 and 20.
         await jobs.claimNext('worker-1', at(10));
-        await jobs.claimNext('worker-2', at(30));
-        const freshRunning = await jobs.claimNext('worker-3', at(50));
-        const doneBefore = await jobs.findById(done.id);
+        await jobs.claimNext('worker-2', at(20));
+        const listed = await jobs.listStale(at(30));
+        expect(idsOf(listed).sort()).toEqual(idsOf([stale, beating]).sort());
+        // The second one's worker beats after the listing: it is alive after all.
+        const beat = await jobs.transition({
+          id: beating.id,
+          from: 'running',
+          workerId: 'worker-2',
+          patch: { heartbeatAt: at(35) },
+          now: at(35),
+        });
+        const requeue = (job: GenerationJob) =>
+          jobs.transition({
+            id: job.id,
+            from: 'running',
+            workerId: job.workerId ?? undefined,
+            heartbeatAt: job.heartbeatAt ?? undefined,
+            patch: { status: 'queued', workerId: null, heartbeatAt: null },
+            now: at(60),
+          });
 
-        await expect(jobs.requeueStale(at(30), at(60))).resolves.toBe(1);
+        const moved = await Promise.all(listed.map(requeue));
 
+        expect(moved.filter(Boolean).map((job) => job!.id)).toEqual([stale.id]);
         await expect(jobs.findById(stale.id)).resolves.toMatchObject({
           status: 'queued',
           attempts: 1,
+          workerId: null,
+          heartbeatAt: null,
         });
-        await expect(jobs.findById(atCutoff.id)).resolves.toMatchObject({
-          status: 'running',
-          workerId: 'worker-2',
-        });
-        await expect(jobs.findById(fresh.id)).resolves.toEqual(freshRunning);
-        await expect(jobs.findById(queued.id)).resolves.toEqual(queued);
-        await expect(jobs.findById(done.id)).resolves.toEqual(doneBefore);
-
+        await expect(jobs.findById(beating.id)).resolves.toEqual(beat);
         // The re-queued job is claimable again, as a new attempt.
         await expect(jobs.claimNext('worker-4', at(70))).resolves.toMatchObject({
           id: stale.id,
@@ -289,7 +322,6 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
           heartbeatAt: at(70),
           attempts: 2,
         });
-        await expect(jobs.requeueStale(at(30), at(80))).resolves.toBe(0);
       });
     });
 

@@ -20,7 +20,12 @@ export async function createJobIn(
 ): Promise<GenerationJob> {
   await jobs.create(job);
   if (status === 'queued') return job;
-  const moved = await jobs.transition(job.id, 'queued', { status }, job.createdAt);
+  const moved = await jobs.transition({
+    id: job.id,
+    from: 'queued',
+    patch: { status },
+    now: job.createdAt,
+  });
   if (!moved) throw new Error(`could not move ${job.id} to ${status}`);
   return moved;
 }
@@ -247,7 +252,12 @@ export function describeJobsContract(open: OpenRecordStore): void {
       it('takes one image id out of a job, whatever its status, and leaves the rest', async () => {
         const [a, b, c] = [newId(), newId(), newId()];
         const job = await createIn(makeJob({ createdAt: at(1) }), 'succeeded');
-        const done = await jobs.transition(job.id, 'succeeded', { imageIds: [a, b, c] }, at(2));
+        const done = await jobs.transition({
+          id: job.id,
+          from: 'succeeded',
+          patch: { imageIds: [a, b, c] },
+          now: at(2),
+        });
         const other = await createIn(makeJob({ createdAt: at(3), imageIds: [b] }), 'failed');
 
         await expect(jobs.removeImageId(job.id, b, at(5))).resolves.toEqual({
@@ -331,13 +341,13 @@ export function describeJobsContract(open: OpenRecordStore): void {
       const { job } = await jobs.create(makeJob());
       const claimed = await jobs.claimNext('w', at(3600));
       expect(claimed?.id).toBe(job.id);
-      const updated = await jobs.transition(
-        job.id,
-        'running',
-        { providerRef: 'pred_123' },
-        at(3601),
-        'w',
-      );
+      const updated = await jobs.transition({
+        id: job.id,
+        from: 'running',
+        workerId: 'w',
+        patch: { providerRef: 'pred_123' },
+        now: at(3601),
+      });
       expect(updated?.providerRef).toBe('pred_123');
       await expect(jobs.findById(job.id)).resolves.toMatchObject({ providerRef: 'pred_123' });
     });

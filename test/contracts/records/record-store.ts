@@ -1,9 +1,12 @@
 import { afterEach, beforeEach } from '@jest/globals';
 
+import type { ApiKeysRepository } from '../../../src/storage/records/api-keys.repository.js';
 import type { ImagesRepository } from '../../../src/storage/records/images.repository.js';
 import type { JobsRepository } from '../../../src/storage/records/jobs.repository.js';
+import type { QuotaRepository } from '../../../src/storage/records/quota.repository.js';
 import type { RecordStore } from '../../../src/storage/records/record-store.js';
 import type { SchedulesRepository } from '../../../src/storage/records/schedules.repository.js';
+import type { SessionsRepository } from '../../../src/storage/records/sessions.repository.js';
 import type { UsersRepository } from '../../../src/storage/records/users.repository.js';
 
 /** One adapter's repositories over one fresh, empty store, as a backend spec opens them. */
@@ -12,6 +15,9 @@ export interface RecordStoreFixture {
   readonly jobs: JobsRepository;
   readonly images: ImagesRepository;
   readonly schedules: SchedulesRepository;
+  readonly sessions: SessionsRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly quota: QuotaRepository;
   readonly store: RecordStore;
   /**
    * Another connection to the same store, as a second replica of the service would open it (the

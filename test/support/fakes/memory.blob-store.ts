@@ -39,7 +39,6 @@ export class InMemoryBlobStore extends BlobStore {
       stream: Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false }),
       size,
       contentType: blob.contentType,
-      ...(range ? { range: { start: range.start, end: range.end } } : {}),
     };
   }
 
@@ -48,7 +47,7 @@ export class InMemoryBlobStore extends BlobStore {
     return blob ? infoOf(key, blob) : null;
   }
 
-  async exists(key: string): Promise<boolean> {
+  override async exists(key: string): Promise<boolean> {
     return this.blobs.has(key);
   }
 

@@ -2,9 +2,9 @@ import type { PageRequest } from '../../../src/common/cursor.js';
 import {
   JobsRepository,
   type JobFilter,
-  type JobPatch,
+  type JobTransition,
 } from '../../../src/storage/records/jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../src/domain/records.js';
+import type { GenerationJob } from '../../../src/domain/records.js';
 import { copy, pageOf } from './table.js';
 
 /**
@@ -69,14 +69,8 @@ export class InMemoryJobsRepository extends JobsRepository {
     });
   }
 
-  async transition(
-    id: string,
-    from: JobStatus,
-    patch: JobPatch,
-    now: string,
-    workerId?: string,
-    heartbeatAt?: string,
-  ): Promise<GenerationJob | null> {
+  async transition(change: JobTransition): Promise<GenerationJob | null> {
+    const { id, from, patch, now, workerId, heartbeatAt } = change;
     const job = this.rows.get(id);
     if (
       !job ||
@@ -102,24 +96,13 @@ export class InMemoryJobsRepository extends JobsRepository {
   }
 
   async listStale(staleBefore: string): Promise<GenerationJob[]> {
-    return this.stale(staleBefore)
+    return [...this.rows.values()]
+      .filter(
+        (job) =>
+          job.status === 'running' && job.heartbeatAt !== null && job.heartbeatAt < staleBefore,
+      )
       .sort((a, b) => compare(a.heartbeatAt!, b.heartbeatAt!) || compare(a.id, b.id))
       .map(copy);
-  }
-
-  async requeueStale(staleBefore: string, now: string): Promise<number> {
-    const stale = this.stale(staleBefore);
-    for (const job of stale) {
-      this.write({ ...job, status: 'queued', workerId: null, heartbeatAt: null, updatedAt: now });
-    }
-    return stale.length;
-  }
-
-  private stale(staleBefore: string): GenerationJob[] {
-    return [...this.rows.values()].filter(
-      (job) =>
-        job.status === 'running' && job.heartbeatAt !== null && job.heartbeatAt < staleBefore,
-    );
   }
 
   private find(match: (job: GenerationJob) => boolean): GenerationJob | undefined {

@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { QuotaModule } from '../../../src/auth/quota.module.js';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { ConfigModule } from '../../../src/config/config.module.js';
 import { buildFakes, FakePortsModule, type Fakes } from './index.js';
@@ -23,7 +24,8 @@ export async function compileWithFakes(
   const fakes = buildFakes();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), FakePortsModule.with(fakes), ...modules],
+    // QuotaModule is global in the app too: every way a generation starts passes through it.
+    imports: [ConfigModule.forRoot(config), FakePortsModule.with(fakes), QuotaModule, ...modules],
   }).compile();
   moduleRef.useLogger(false);
   return { moduleRef, fakes };

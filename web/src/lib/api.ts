@@ -17,14 +17,65 @@ export type ImageList = Schemas['ImageListDto'];
 /** The one way this app talks to the service: the SDK, with the signed-in user's token. */
 export const api = createClient({ baseUrl: '', token: () => session.token() });
 
-// A token the server no longer accepts (expired, secret rotated): sign out, so pages ask again.
+/** For the session routes themselves: no token, and no renewal around them. */
+const anonymous = createClient({ baseUrl: '' });
+
+let renewing: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the refresh token for a new pair, one exchange at a time (a refresh token works once:
+ * two exchanges of it would end the session). False when the session cannot be renewed.
+ */
+function renew(): Promise<boolean> {
+  renewing ??= (async () => {
+    const refreshToken = session.get()?.refreshToken;
+    if (!refreshToken) return false;
+    const { data } = await anonymous.POST('/api/v1/auth/refresh', { body: { refreshToken } });
+    if (data) session.set(data);
+    return data !== undefined;
+  })()
+    .catch(() => false)
+    .finally(() => (renewing = null));
+  return renewing;
+}
+
+/** Copies of the requests sent with a token, to send again once after a renewal. */
+const retries = new WeakMap<Request, Request>();
+
+const withToken = (request: Request): Request => {
+  const token = session.token();
+  if (token) request.headers.set('Authorization', `Bearer ${token}`);
+  return request;
+};
+
 api.use({
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has('Authorization')) {
-      session.clear('Your session has ended: sign in again.');
+  async onRequest({ request }) {
+    if (!request.headers.has('Authorization')) return request;
+    // An access token about to expire is renewed first, rather than refused.
+    if (session.stale()) await renew();
+    const sent = withToken(request);
+    retries.set(sent, sent.clone());
+    return sent;
+  },
+  // A token the server refuses (expired, or its session ended): renew once and send the request
+  // again; if that fails too, sign out, so pages ask again.
+  async onResponse({ request, response }) {
+    if (response.status !== 401 || !request.headers.has('Authorization')) return response;
+    const retry = retries.get(request);
+    if (retry && (await renew())) {
+      const again = await fetch(withToken(retry));
+      if (again.status !== 401) return again;
     }
+    session.clear('Your session has ended: sign in again.');
     return response;
   },
+});
+
+// Signing out ends the session on the server too, so that its tokens stop working everywhere.
+session.onSignOut((ended) => {
+  void anonymous
+    .POST('/api/v1/auth/logout', { headers: { Authorization: `Bearer ${ended.token}` } })
+    .catch(() => undefined);
 });
 
 /** An error as a sentence for people: the problem's `detail`, with the fields at fault. */

@@ -2,23 +2,33 @@ import { useEffect, useState } from 'preact/hooks';
 import type { components } from '@image-forge/sdk';
 
 type User = components['schemas']['UserDto'];
+type SessionAnswer = components['schemas']['SessionDto'];
 
 export interface Session {
+  /** The access token: short-lived, renewed with the refresh token. */
   readonly token: string;
-  /** Epoch milliseconds; the token is dropped a little before the server would refuse it. */
+  /** Epoch milliseconds; the access token is renewed a little before the server would refuse it. */
+  readonly accessExpiresAt: number;
+  /** Exchanged once for a new pair (`POST /auth/refresh`); a second use ends the session. */
+  readonly refreshToken: string;
+  /** Epoch milliseconds: when the session ends unless it is renewed before. */
   readonly expiresAt: number;
   readonly user: User;
 }
 
 /*
- * The access token lives in localStorage: a person who opens an image in a new tab, or comes back
- * tomorrow within the token's lifetime, stays signed in, and signing out in one tab signs out the
- * others (the `storage` event). sessionStorage would protect nothing more: any script running on
- * the page can read either one, so the defence is the page's strict Content-Security-Policy (no
- * inline or foreign script) and a token that expires.
+ * The tokens live in localStorage: a person who opens an image in a new tab, or comes back
+ * tomorrow within the session's lifetime, stays signed in, and signing out in one tab signs out
+ * the others (the `storage` event); a refresh in one tab reaches the others the same way.
+ * sessionStorage would protect nothing more: any script running on the page can read either one,
+ * so the defence is the page's strict Content-Security-Policy (no inline or foreign script),
+ * short-lived access tokens, and refresh tokens that end their session when replayed.
  */
 const KEY = 'image-forge.session';
+/** A minute of margin for clock skew and requests in flight. */
+const MARGIN_MS = 60_000;
 const listeners = new Set<() => void>();
+const signOutListeners = new Set<(ended: Session) => void>();
 let current: Session | null = read();
 let notice: string | null = null;
 
@@ -27,7 +37,11 @@ function read(): Session | null {
     const raw = localStorage.getItem(KEY);
     if (!raw) return null;
     const value = JSON.parse(raw) as Session;
-    return typeof value.token === 'string' && value.expiresAt > Date.now() ? value : null;
+    return typeof value.token === 'string' &&
+      typeof value.refreshToken === 'string' &&
+      value.expiresAt > Date.now()
+      ? value
+      : null;
   } catch {
     return null;
   }
@@ -36,6 +50,8 @@ function read(): Session | null {
 function emit(): void {
   for (const listener of listeners) listener();
 }
+
+const until = (seconds: number) => Date.now() + Math.max(0, seconds * 1000 - MARGIN_MS);
 
 export const session = {
   get(): Session | null {
@@ -47,20 +63,36 @@ export const session = {
   token(): string | undefined {
     return session.get()?.token;
   },
-  set(token: string, expiresInSeconds: number, user: User): void {
-    // A minute of margin for clock skew and requests in flight.
-    current = { token, expiresAt: Date.now() + Math.max(0, expiresInSeconds - 60) * 1000, user };
+  /** Whether the access token is (nearly) expired, so that it should be renewed before use. */
+  stale(): boolean {
+    const value = session.get();
+    return value !== null && value.accessExpiresAt <= Date.now();
+  },
+  /** Keeps a session the API answered (sign-in, registration, refresh). */
+  set(answer: SessionAnswer): void {
+    current = {
+      token: answer.accessToken,
+      accessExpiresAt: until(answer.expiresIn),
+      refreshToken: answer.refreshToken,
+      expiresAt: until(answer.refreshExpiresIn),
+      user: answer.user,
+    };
     notice = null;
     localStorage.setItem(KEY, JSON.stringify(current));
     emit();
   },
-  /** Signs out; `reason` is shown on the account page once. */
+  /**
+   * Signs out; `reason` is shown on the account page once. Without a reason (the person signed
+   * out), the server is told, so that the session's tokens stop working everywhere.
+   */
   clear(reason?: string): void {
     if (!current) return;
+    const ended = current;
     current = null;
     notice = reason ?? null;
     localStorage.removeItem(KEY);
     emit();
+    if (reason === undefined) for (const listener of signOutListeners) listener(ended);
   },
   /** Why the last session ended, if it ended on its own; read once. */
   takeNotice(): string | null {
@@ -72,9 +104,13 @@ export const session = {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
+  /** Called with the session a person signed out of. */
+  onSignOut(listener: (ended: Session) => void): void {
+    signOutListeners.add(listener);
+  },
 };
 
-// Another tab signed in or out.
+// Another tab signed in or out, or renewed the session.
 window.addEventListener('storage', (event) => {
   if (event.key !== KEY) return;
   current = read();

@@ -41,11 +41,22 @@ const NOT_INDEXED: IndexingPolicy = {
  */
 export const CONTAINERS = {
   /**
-   * Users: pk /id, because users are only ever read by id (every authenticated request) or
-   * through their e-mail claim in `keys`, both point reads. Cosmos unique keys only hold within
-   * one logical partition, so e-mail uniqueness lives in `keys` instead (see there).
+   * Users: pk /id, because users are read by id (every authenticated request) or through their
+   * e-mail claim in `keys`, both point reads. Cosmos unique keys only hold within one logical
+   * partition, so e-mail uniqueness lives in `keys` instead (see there). The admin's list of
+   * users is a cross-partition query, newest first, with an e-mail search checked on the entries
+   * read; the password hash is never filtered on.
    */
-  users: { id: 'users', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+  users: {
+    id: 'users',
+    partitionKey: { paths: ['/id'] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [{ path: '/passwordHash/?' }, { path: '/"_etag"/?' }],
+      compositeIndexes: [newestFirst()],
+    },
+  },
   /**
    * Jobs: pk /id. Every write and the worker's reads name a job by id alone (claim, transition,
    * heartbeat, polls), so each is a point operation (1 RU) with no lookup first; /ownerId would
@@ -71,6 +82,8 @@ export const CONTAINERS = {
       compositeIndexes: [
         newestFirst('ownerId'),
         newestFirst('scheduleId'),
+        // Every owner's jobs (admin).
+        newestFirst(),
         [
           { path: '/status', order: 'ascending' },
           { path: '/createdAt', order: 'ascending' },
@@ -121,6 +134,45 @@ export const CONTAINERS = {
     },
   },
   /**
+   * Refresh tokens: pk /familyId. Every authenticated request asks whether its family was
+   * revoked, and a logout revokes one family: both stay in one partition. A refresh looks its
+   * token up by hash (a cross-partition query on an indexed field; refreshes are rare next to
+   * requests), then marks it used with If-Match on the version it read.
+   */
+  sessions: {
+    id: 'sessions',
+    partitionKey: { paths: ['/familyId'] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [
+        { path: '/tokenHash/?' },
+        { path: '/familyId/?' },
+        { path: '/userId/?' },
+        { path: '/revokedAt/?' },
+      ],
+      excludedPaths: [{ path: '/*' }],
+    },
+  },
+  /**
+   * API keys: pk /id. Every request with a key reads it by the id the key carries (a point
+   * read); a user's keys are a small cross-partition query.
+   */
+  apiKeys: {
+    id: 'apiKeys',
+    partitionKey: { paths: ['/id'] },
+    indexingPolicy: {
+      indexingMode: IndexingMode.consistent,
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [{ path: '/secretHash/?' }, { path: '/scopes/*' }, { path: '/"_etag"/?' }],
+      compositeIndexes: [newestFirst('userId')],
+    },
+  },
+  /**
+   * Daily quota counters: pk /id, the id being `<userId>:<day>`. Read and replaced by id only,
+   * with If-Match: a counter is changed by one writer at a time.
+   */
+  quotas: { id: 'quotas', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+  /**
    * Uniqueness claims: pk /id, the id being the unique value itself (hashed: e-mail, owner +
    * idempotency key, schedule + slot). A document id is unique within its partition, and here
    * each id is its own partition, so creating a claim that exists fails with 409 whatever the
@@ -138,6 +190,9 @@ export class CosmosDatabase {
   readonly images: Container;
   readonly schedules: Container;
   readonly keys: Container;
+  readonly sessions: Container;
+  readonly apiKeys: Container;
+  readonly quotas: Container;
 
   constructor(settings: CosmosSettings) {
     this.client = new CosmosClient({
@@ -151,12 +206,17 @@ export class CosmosDatabase {
     this.images = this.database.container(CONTAINERS.images.id);
     this.schedules = this.database.container(CONTAINERS.schedules.id);
     this.keys = this.database.container(CONTAINERS.keys.id);
+    this.sessions = this.database.container(CONTAINERS.sessions.id);
+    this.apiKeys = this.database.container(CONTAINERS.apiKeys.id);
+    this.quotas = this.database.container(CONTAINERS.quotas.id);
   }
 
   /**
    * Creates the database and its containers where missing; safe to run from every replica at
    * once (a create that loses the race reads the winner's). Refuses to start on a container
-   * partitioned differently: every point read and write would miss.
+   * partitioned differently: every point read and write would miss. A container made by an
+   * earlier version, without an index a query now needs, gets the indexing policy of this one
+   * (Cosmos builds the new indexes online).
    */
   async init(): Promise<void> {
     const { database } = await orReadOnConflict(() =>
@@ -174,6 +234,9 @@ export class CosmosDatabase {
               `not ${wanted.partitionKey.paths.join()}: drop or rename it, then restart`,
           );
         }
+        if (lacksIndexes(wanted.indexingPolicy, resource?.indexingPolicy)) {
+          await database.container(wanted.id).replace(wanted);
+        }
       }),
     );
   }
@@ -181,6 +244,21 @@ export class CosmosDatabase {
   close(): void {
     this.client.dispose();
   }
+}
+
+/**
+ * Whether `actual` lacks something `wanted` indexes: a composite index, or a path (only paths
+ * are compared, not the wildcard suffixes Cosmos adds). Extra indexes are left alone.
+ */
+function lacksIndexes(wanted: IndexingPolicy, actual: IndexingPolicy | undefined): boolean {
+  const composite = (index: CompositePath[]) =>
+    index.map(({ path, order }) => `${path} ${order ?? 'ascending'}`).join();
+  const has = new Set((actual?.compositeIndexes ?? []).map(composite));
+  const included = new Set((actual?.includedPaths ?? []).map(({ path }) => path));
+  return (
+    (wanted.compositeIndexes ?? []).some((index) => !has.has(composite(index))) ||
+    (wanted.includedPaths ?? []).some(({ path }) => !included.has(path))
+  );
 }
 
 /** The HTTP status of a Cosmos SDK error, if it is one. */

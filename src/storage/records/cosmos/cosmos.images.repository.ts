@@ -2,6 +2,7 @@ import type { PatchOperation } from '@azure/cosmos';
 import type { PageRequest } from '../../../common/cursor.js';
 import { searchTokens, type ImageSearch } from '../image-search.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
+import { IMAGE_FIELDS, pickFields } from '../record-fields.js';
 import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
 import {
   AFTER,
@@ -17,30 +18,7 @@ import {
 
 type ImageDoc = ImageRecord & { readonly searchText: string };
 
-const toImage = (doc: ImageRecord): ImageRecord => ({
-  id: doc.id,
-  ownerId: doc.ownerId,
-  jobId: doc.jobId,
-  index: doc.index,
-  scheduleId: doc.scheduleId,
-  visibility: doc.visibility,
-  lineage: doc.lineage,
-  prompt: doc.prompt,
-  negativePrompt: doc.negativePrompt,
-  provider: doc.provider,
-  model: doc.model,
-  width: doc.width,
-  height: doc.height,
-  seed: doc.seed,
-  contentType: doc.contentType,
-  byteSize: doc.byteSize,
-  sha256: doc.sha256,
-  blobKey: doc.blobKey,
-  thumbnailKey: doc.thumbnailKey,
-  thumbnailContentType: doc.thumbnailContentType,
-  tags: doc.tags,
-  createdAt: doc.createdAt,
-});
+const toImage = (doc: ImageRecord): ImageRecord => pickFields(doc, IMAGE_FIELDS);
 
 /** What search matches: the image's search tokens, each with a space on both sides. */
 const toSearchText = (prompt: string, tags: readonly string[]): string =>

@@ -1,44 +1,17 @@
 import type { PageRequest } from '../../../common/cursor.js';
-import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../domain/records.js';
-import { claimId, Claims, type Claim } from './cosmos.claims.js';
 import {
-  AFTER,
-  CONFLICT,
-  type CosmosDatabase,
-  ifMatch,
-  NOT_FOUND,
-  orderNewestFirst,
-  PRECONDITION_FAILED,
-  queryAll,
-  sql,
-  unless,
-} from './cosmos.database.js';
+  JobsRepository,
+  type JobFilter,
+  type JobPatch,
+  type JobTransition,
+} from '../jobs.repository.js';
+import type { GenerationJob } from '../../../domain/records.js';
+import { JOB_FIELDS } from '../record-fields.js';
+import { claimId, Claims, type Claim } from './cosmos.claims.js';
+import { AFTER, type CosmosDatabase, orderNewestFirst, queryAll, sql } from './cosmos.database.js';
+import { CosmosItems, type Versioned } from './cosmos.items.js';
 
-type JobDoc = GenerationJob & { readonly _etag?: string };
-
-const toJob = (doc: GenerationJob): GenerationJob => ({
-  id: doc.id,
-  ownerId: doc.ownerId,
-  status: doc.status,
-  request: doc.request,
-  lineage: doc.lineage,
-  attempts: doc.attempts,
-  error: doc.error,
-  imageIds: doc.imageIds,
-  idempotencyKey: doc.idempotencyKey,
-  requestHash: doc.requestHash,
-  scheduleId: doc.scheduleId,
-  slot: doc.slot,
-  providerRef: doc.providerRef,
-  workerId: doc.workerId,
-  createdAt: doc.createdAt,
-  updatedAt: doc.updatedAt,
-  startedAt: doc.startedAt,
-  finishedAt: doc.finishedAt,
-  heartbeatAt: doc.heartbeatAt,
-  runAfter: doc.runAfter,
-});
+type JobDoc = Versioned<GenerationJob>;
 
 /** The job with the patch's given fields applied (undefined ones leave the field alone). */
 function patched(job: GenerationJob, patch: JobPatch, now: string): GenerationJob {
@@ -87,10 +60,12 @@ const CREATE_ROUNDS = 10;
  */
 export class CosmosJobsRepository extends JobsRepository {
   private readonly claims: Claims;
+  private readonly items: CosmosItems<GenerationJob>;
 
   constructor(private readonly cosmos: CosmosDatabase) {
     super();
     this.claims = new Claims(cosmos.keys);
+    this.items = new CosmosItems(cosmos.jobs, JOB_FIELDS);
   }
 
   /**
@@ -101,14 +76,14 @@ export class CosmosJobsRepository extends JobsRepository {
   async create(job: GenerationJob): Promise<{ job: GenerationJob; created: boolean }> {
     const keys = uniqueKeys(job);
     if (keys.length === 0) {
-      await this.cosmos.jobs.items.create({ ...toJob(job) });
+      await this.items.create(job);
       return { job, created: true };
     }
     for (let round = 0; round < CREATE_ROUNDS; round++) {
       const held: Claim<GenerationJob>[] = [];
       let other: Claim<GenerationJob> | null = null;
       for (const { id, key } of keys) {
-        const claim = await this.claims.take(id, key, toJob(job));
+        const claim = await this.claims.take(id, key, this.items.record(job));
         if (claim.record.id !== job.id) {
           other = claim;
           break;
@@ -117,11 +92,7 @@ export class CosmosJobsRepository extends JobsRepository {
       }
       if (!other) {
         // A reader may have written it from the claim already: that is this same job.
-        await unless(
-          [CONFLICT],
-          () => this.cosmos.jobs.items.create({ ...toJob(job) }),
-          () => undefined,
-        );
+        await this.items.createUnlessExists(job);
         return { job, created: true };
       }
       const first = await this.settle(other.record, other.id);
@@ -134,8 +105,7 @@ export class CosmosJobsRepository extends JobsRepository {
   }
 
   async findById(id: string): Promise<GenerationJob | null> {
-    const { resource } = await this.cosmos.jobs.item(id, id).read<JobDoc>();
-    return resource ? toJob(resource) : null;
+    return this.items.find(id);
   }
 
   async findByIdempotencyKey(ownerId: string, key: string): Promise<GenerationJob | null> {
@@ -147,24 +117,31 @@ export class CosmosJobsRepository extends JobsRepository {
   async list(filter: JobFilter, page: PageRequest): Promise<GenerationJob[]> {
     const where: string[] = [];
     // The sort starts with a field the filter fixes, so that a composite index serves it.
-    const prefix = filter.ownerId !== undefined ? 'ownerId' : 'scheduleId';
+    const prefix =
+      filter.ownerId !== undefined
+        ? 'ownerId'
+        : filter.scheduleId !== undefined
+          ? 'scheduleId'
+          : undefined;
     if (filter.ownerId !== undefined) where.push('c.ownerId = @ownerId');
     if (filter.scheduleId !== undefined) where.push('c.scheduleId = @scheduleId');
     if (filter.status) where.push('c.status = @status');
     if (page.after) where.push(AFTER);
-    const docs = await queryAll<JobDoc>(
-      this.cosmos.jobs,
-      sql(`SELECT TOP @limit * FROM c WHERE ${where.join(' AND ')} ${orderNewestFirst(prefix)}`, {
-        limit: page.limit,
-        ownerId: filter.ownerId,
-        scheduleId: filter.scheduleId,
-        status: filter.status,
-        afterCreatedAt: page.after?.createdAt,
-        afterId: page.after?.id,
-      }),
+    return this.items.query(
+      sql(
+        `SELECT TOP @limit * FROM c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ${orderNewestFirst(prefix)}`,
+        {
+          limit: page.limit,
+          ownerId: filter.ownerId,
+          scheduleId: filter.scheduleId,
+          status: filter.status,
+          afterCreatedAt: page.after?.createdAt,
+          afterId: page.after?.id,
+        },
+      ),
       { maxItemCount: page.limit },
     );
-    return docs.map(toJob);
   }
 
   async countActive(ownerId: string): Promise<number> {
@@ -198,8 +175,8 @@ export class CosmosJobsRepository extends JobsRepository {
       // workers spread over the candidates instead of all losing the same one again.
       const [oldest, ...rest] = candidates;
       for (const doc of [oldest, ...shuffle(rest)]) {
-        const job = toJob(doc);
-        const claimed = await this.replaceIfMatch(doc, {
+        const job = this.items.record(doc);
+        const claimed = await this.items.replaceIfMatch(doc, {
           ...job,
           status: 'running',
           attempts: job.attempts + 1,
@@ -213,96 +190,31 @@ export class CosmosJobsRepository extends JobsRepository {
     }
   }
 
-  async transition(
-    id: string,
-    from: JobStatus,
-    patch: JobPatch,
-    now: string,
-    workerId?: string,
-    heartbeatAt?: string,
-  ): Promise<GenerationJob | null> {
-    for (;;) {
-      const { resource: doc } = await this.cosmos.jobs.item(id, id).read<JobDoc>();
-      if (!doc || doc.status !== from) return null;
-      if (workerId !== undefined && doc.workerId !== workerId) return null;
-      if (heartbeatAt !== undefined && doc.heartbeatAt !== heartbeatAt) return null;
-      const updated = await this.replaceIfMatch(doc, patched(toJob(doc), patch, now));
-      if (updated) return updated;
-      // Written meanwhile: read again and re-check the guard.
-    }
-  }
-
-  /** Read, then replace with If-Match: a 412 means another write got in first, so read again. */
-  async removeImageId(jobId: string, imageId: string, now: string): Promise<GenerationJob | null> {
-    for (;;) {
-      const { resource: doc } = await this.cosmos.jobs.item(jobId, jobId).read<JobDoc>();
-      if (!doc) return null;
-      const job = toJob(doc);
-      if (!job.imageIds.includes(imageId)) return job;
-      const updated = await this.replaceIfMatch(doc, {
-        ...job,
-        imageIds: job.imageIds.filter((id) => id !== imageId),
-        updatedAt: now,
-      });
-      if (updated) return updated;
-    }
-  }
-
-  async listStale(staleBefore: string): Promise<GenerationJob[]> {
-    return (await this.queryStale(staleBefore)).map(toJob);
-  }
-
-  async requeueStale(staleBefore: string, now: string): Promise<number> {
-    const stale = await this.queryStale(staleBefore);
-    let requeued = 0;
-    for (const found of stale) {
-      for (let doc: JobDoc | undefined = found; doc;) {
-        if (
-          doc.status !== 'running' ||
-          doc.heartbeatAt === null ||
-          doc.heartbeatAt >= staleBefore
-        ) {
-          break;
-        }
-        const job = toJob(doc);
-        const done = await this.replaceIfMatch(doc, {
-          ...job,
-          status: 'queued',
-          workerId: null,
-          heartbeatAt: null,
-          updatedAt: now,
-        });
-        if (done) {
-          requeued++;
-          break;
-        }
-        // A heartbeat or a transition got in first: look again.
-        doc = (await this.cosmos.jobs.item(job.id, job.id).read<JobDoc>()).resource;
-      }
-    }
-    return requeued;
-  }
-
-  private queryStale(staleBefore: string): Promise<JobDoc[]> {
-    return queryAll<JobDoc>(
-      this.cosmos.jobs,
-      sql(`SELECT * FROM c WHERE c.status = 'running' AND c.heartbeatAt < @staleBefore`, {
-        staleBefore,
-      }),
+  async transition(change: JobTransition): Promise<GenerationJob | null> {
+    const { id, from, patch, now, workerId, heartbeatAt } = change;
+    return this.items.update(id, (job) =>
+      job.status === from &&
+      (workerId === undefined || job.workerId === workerId) &&
+      (heartbeatAt === undefined || job.heartbeatAt === heartbeatAt)
+        ? patched(job, patch, now)
+        : null,
     );
   }
 
-  /** Replaces the job if it is still the version `doc` was read at; null otherwise. */
-  private async replaceIfMatch(doc: JobDoc, next: GenerationJob): Promise<GenerationJob | null> {
-    return unless(
-      [PRECONDITION_FAILED, NOT_FOUND],
-      async () => {
-        const { resource } = await this.cosmos.jobs
-          .item(doc.id, doc.id)
-          .replace<JobDoc>({ ...toJob(next) }, ifMatch(doc._etag));
-        return resource ? toJob(resource) : next;
-      },
-      () => null,
+  /** Concurrent removals each replace If-Match the version they read, so none is lost. */
+  async removeImageId(jobId: string, imageId: string, now: string): Promise<GenerationJob | null> {
+    return this.items.update(jobId, (job) =>
+      job.imageIds.includes(imageId)
+        ? { ...job, imageIds: job.imageIds.filter((id) => id !== imageId), updatedAt: now }
+        : job,
+    );
+  }
+
+  async listStale(staleBefore: string): Promise<GenerationJob[]> {
+    return this.items.query(
+      sql(`SELECT * FROM c WHERE c.status = 'running' AND c.heartbeatAt < @staleBefore`, {
+        staleBefore,
+      }),
     );
   }
 
@@ -327,13 +239,7 @@ export class CosmosJobsRepository extends JobsRepository {
     }
     const stored = await this.findById(job.id);
     if (stored) return stored;
-    return unless(
-      [CONFLICT],
-      async () => {
-        await this.cosmos.jobs.items.create({ ...toJob(job) });
-        return job;
-      },
-      async () => (await this.findById(job.id)) ?? job,
-    );
+    if (await this.items.createUnlessExists(job)) return job;
+    return (await this.findById(job.id)) ?? job;
   }
 }

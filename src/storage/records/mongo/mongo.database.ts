@@ -1,5 +1,5 @@
 /**
- * The MongoDB record store: one mongoose connection, four collections, their indexes.
+ * The MongoDB record store: one mongoose connection, its collections, their indexes.
  *
  * Plain mongoose (a `Connection` and its `Model`s) rather than `@nestjs/mongoose`'s
  * `@InjectModel`: adapters are plain classes that the records factory builds once it has read
@@ -11,7 +11,15 @@
  * requires. (Its connection strings carry `retrywrites=false`, which it needs.)
  */
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import type { ImageDoc, JobDoc, ScheduleDoc, UserDoc } from './mongo.documents.js';
+import type {
+  ApiKeyDoc,
+  ImageDoc,
+  JobDoc,
+  QuotaDoc,
+  ScheduleDoc,
+  SessionDoc,
+  UserDoc,
+} from './mongo.documents.js';
 
 const SCHEMA_OPTIONS = {
   // Our ids (UUIDv7 strings, declared as `_id` below) replace ObjectIds; no version key; we write
@@ -39,11 +47,15 @@ export const USER_SCHEMA = new Schema<UserDoc>(
     passwordHash: string,
     role: string,
     createdAt: string,
+    disabled: { type: Boolean, default: false },
+    tokensValidAfter: nullableString,
   },
   { ...SCHEMA_OPTIONS, collection: 'users' },
 );
 // Sign-in looks users up by e-mail, and an e-mail belongs to one user (stored lower-cased).
 USER_SCHEMA.index({ email: 1 }, { name: 'users_email', unique: true });
+// The admin's list of users, newest first (an e-mail search is checked on the entries read).
+USER_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'users_newest' });
 
 export const JOB_SCHEMA = new Schema<JobDoc>(
   {
@@ -102,6 +114,8 @@ JOB_SCHEMA.index(
 );
 // A schedule's runs, newest first.
 JOB_SCHEMA.index({ scheduleId: 1, createdAt: -1, _id: -1 }, { name: 'jobs_schedule_newest' });
+// Every owner's jobs, newest first (admin).
+JOB_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'jobs_newest' });
 
 export const IMAGE_SCHEMA = new Schema<ImageDoc>(
   {
@@ -175,6 +189,50 @@ SCHEDULE_SCHEMA.index({ ownerId: 1, createdAt: -1, _id: -1 }, { name: 'schedules
 // Every owner's schedules, newest first (admin).
 SCHEDULE_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'schedules_newest' });
 
+export const SESSION_SCHEMA = new Schema<SessionDoc>(
+  {
+    _id: string,
+    familyId: string,
+    userId: string,
+    tokenHash: string,
+    createdAt: string,
+    expiresAt: string,
+    usedAt: nullableString,
+    revokedAt: nullableString,
+    lastUsedAt: string,
+    userAgent: nullableString,
+  },
+  { ...SCHEMA_OPTIONS, collection: 'sessions' },
+);
+// A refresh is a lookup by the token's hash.
+SESSION_SCHEMA.index({ tokenHash: 1 }, { name: 'sessions_token_hash', unique: true });
+// Every authenticated request asks whether its family was revoked; logout revokes one family.
+SESSION_SCHEMA.index({ familyId: 1, revokedAt: 1 }, { name: 'sessions_family' });
+// Sign out everywhere, password changes.
+SESSION_SCHEMA.index({ userId: 1 }, { name: 'sessions_user' });
+
+export const API_KEY_SCHEMA = new Schema<ApiKeyDoc>(
+  {
+    _id: string,
+    userId: string,
+    name: string,
+    scopes: { type: [String] },
+    secretHash: string,
+    createdAt: string,
+    lastUsedAt: nullableString,
+    revokedAt: nullableString,
+  },
+  { ...SCHEMA_OPTIONS, collection: 'apiKeys' },
+);
+// A user's keys, newest first.
+API_KEY_SCHEMA.index({ userId: 1, createdAt: -1, _id: -1 }, { name: 'api_keys_user_newest' });
+
+/** `_id` is `<userId>:<day>`: one counter per user and UTC day, created by its first use. */
+export const QUOTA_SCHEMA = new Schema<QuotaDoc>(
+  { _id: string, userId: string, day: string, used: { type: Number } },
+  { ...SCHEMA_OPTIONS, collection: 'quotas' },
+);
+
 export interface MongoConnectOptions {
   /** Database to use instead of the one named in the URI's path (tests use a fresh one each). */
   readonly dbName?: string;
@@ -192,6 +250,9 @@ export class MongoDatabase {
   readonly jobs: Model<JobDoc>;
   readonly images: Model<ImageDoc>;
   readonly schedules: Model<ScheduleDoc>;
+  readonly sessions: Model<SessionDoc>;
+  readonly apiKeys: Model<ApiKeyDoc>;
+  readonly quotas: Model<QuotaDoc>;
 
   /** Binds the models to `connection`; `connect()` is the usual way in. */
   constructor(readonly connection: Connection) {
@@ -199,6 +260,9 @@ export class MongoDatabase {
     this.jobs = connection.model<JobDoc>('GenerationJob', JOB_SCHEMA);
     this.images = connection.model<ImageDoc>('Image', IMAGE_SCHEMA);
     this.schedules = connection.model<ScheduleDoc>('Schedule', SCHEDULE_SCHEMA);
+    this.sessions = connection.model<SessionDoc>('Session', SESSION_SCHEMA);
+    this.apiKeys = connection.model<ApiKeyDoc>('ApiKey', API_KEY_SCHEMA);
+    this.quotas = connection.model<QuotaDoc>('Quota', QUOTA_SCHEMA);
   }
 
   /** Opens a connection to `uri` (the database is the URI's path unless `dbName` says). */
@@ -232,7 +296,15 @@ export class MongoDatabase {
    * unique index on an empty collection, so it must exist before the first write).
    */
   async init(): Promise<void> {
-    const models: readonly Syncable[] = [this.users, this.jobs, this.images, this.schedules];
+    const models: readonly Syncable[] = [
+      this.users,
+      this.jobs,
+      this.images,
+      this.schedules,
+      this.sessions,
+      this.apiKeys,
+      this.quotas,
+    ];
     for (const model of models) {
       await model.createCollection(); // an existing collection is left as it is
       await model.syncIndexes();

@@ -4,6 +4,8 @@
  * ISO strings, so that they sort as text like in every other store.
  */
 import type {
+  ApiKey,
+  ApiScope,
   GenerationJob,
   GenerationRequest,
   ImageRecord,
@@ -13,10 +15,21 @@ import type {
   Role,
   Schedule,
   ScheduleTemplate,
+  Session,
   User,
   Visibility,
 } from '../../../domain/records.js';
 import { searchTokens } from '../image-search.js';
+import {
+  API_KEY_FIELDS,
+  IMAGE_FIELDS,
+  JOB_FIELDS,
+  pickFields,
+  SCHEDULE_FIELDS,
+  SESSION_FIELDS,
+  USER_FIELDS,
+  type FieldSet,
+} from '../record-fields.js';
 
 export interface UserDoc {
   _id: string;
@@ -24,6 +37,41 @@ export interface UserDoc {
   passwordHash: string;
   role: Role;
   createdAt: string;
+  /** Absent on users stored before accounts could be disabled: read as false. */
+  disabled?: boolean;
+  tokensValidAfter?: string | null;
+}
+
+export interface SessionDoc {
+  _id: string;
+  familyId: string;
+  userId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string;
+  userAgent: string | null;
+}
+
+export interface ApiKeyDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  scopes: ApiScope[];
+  secretHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface QuotaDoc {
+  /** `<userId>:<day>`. */
+  _id: string;
+  userId: string;
+  day: string;
+  used: number;
 }
 
 export interface JobDoc {
@@ -97,154 +145,87 @@ export interface ScheduleDoc {
   updatedAt: string;
 }
 
-export const toUserDoc = (user: User): UserDoc => ({
-  _id: user.id,
-  email: user.email,
-  passwordHash: user.passwordHash,
-  role: user.role,
-  createdAt: user.createdAt,
-});
+export const toUserDoc = (user: User): UserDoc => toDoc(user, USER_FIELDS);
 
+/** Users stored before accounts could be disabled read as enabled. */
 export const fromUserDoc = (doc: UserDoc): User => ({
-  id: doc._id,
-  email: doc.email,
-  passwordHash: doc.passwordHash,
-  role: doc.role,
-  createdAt: doc.createdAt,
+  ...fromDoc(doc, USER_FIELDS, ['tokensValidAfter']),
+  disabled: doc.disabled ?? false,
 });
 
-export function toJobDoc(job: GenerationJob): JobDoc {
-  const doc: JobDoc = {
-    _id: job.id,
-    ownerId: job.ownerId,
-    status: job.status,
-    request: job.request,
-    lineage: job.lineage,
-    attempts: job.attempts,
-    error: job.error,
-    imageIds: [...job.imageIds],
-    idempotencyKey: job.idempotencyKey,
-    requestHash: job.requestHash,
-    scheduleId: job.scheduleId,
-    slot: job.slot,
-    providerRef: job.providerRef,
-    workerId: job.workerId,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-    finishedAt: job.finishedAt,
-    heartbeatAt: job.heartbeatAt,
-    runAfter: job.runAfter,
-  };
-  if (job.startedAt !== null) doc.startedAt = job.startedAt;
-  return doc;
+export const toSessionDoc = (session: Session): SessionDoc => toDoc(session, SESSION_FIELDS);
+
+export const fromSessionDoc = (doc: SessionDoc): Session =>
+  fromDoc(doc, SESSION_FIELDS, ['usedAt', 'revokedAt', 'userAgent']);
+
+export const toApiKeyDoc = (key: ApiKey): ApiKeyDoc => ({
+  ...toDoc(key, API_KEY_FIELDS),
+  scopes: [...key.scopes],
+});
+
+export const fromApiKeyDoc = (doc: ApiKeyDoc): ApiKey => ({
+  ...fromDoc(doc, API_KEY_FIELDS, ['lastUsedAt', 'revokedAt']),
+  scopes: doc.scopes ?? [],
+});
+
+/** A record as a document: `_id` in place of `id`. */
+function toDoc<T extends { readonly id: string }>(
+  record: T,
+  fields: FieldSet<T>,
+): Omit<T, 'id'> & { _id: string } {
+  const { id, ...rest } = pickFields(record, fields);
+  return { _id: id, ...rest };
 }
 
-/** `?? null`: a field written as null or left out reads back as null either way. */
+/**
+ * The record a document holds, `id` from `_id`. The `nullable` fields read as null whether they
+ * were written as null or left out.
+ */
+function fromDoc<T extends { readonly id: string }>(
+  doc: { readonly _id: string },
+  fields: FieldSet<T>,
+  nullable: readonly (keyof T)[],
+): T {
+  const record = pickFields({ ...doc, id: doc._id } as unknown as T, fields);
+  for (const field of nullable) record[field] ??= null as T[keyof T];
+  return record;
+}
+
+/** Absent, not null, until the first claim (see `JobDoc.startedAt`). */
+export function toJobDoc(job: GenerationJob): JobDoc {
+  const { startedAt, ...doc } = toDoc(job, JOB_FIELDS);
+  return { ...doc, imageIds: [...job.imageIds], ...(startedAt === null ? {} : { startedAt }) };
+}
+
 export const fromJobDoc = (doc: JobDoc): GenerationJob => ({
-  id: doc._id,
-  ownerId: doc.ownerId,
-  status: doc.status,
-  request: doc.request,
-  lineage: doc.lineage,
-  attempts: doc.attempts,
-  error: doc.error ?? null,
+  ...fromDoc(doc, JOB_FIELDS, [
+    'error',
+    'idempotencyKey',
+    'requestHash',
+    'scheduleId',
+    'slot',
+    'providerRef',
+    'workerId',
+    'startedAt',
+    'finishedAt',
+    'heartbeatAt',
+  ]),
   imageIds: doc.imageIds ?? [],
-  idempotencyKey: doc.idempotencyKey ?? null,
-  requestHash: doc.requestHash ?? null,
-  scheduleId: doc.scheduleId ?? null,
-  slot: doc.slot ?? null,
-  providerRef: doc.providerRef ?? null,
-  workerId: doc.workerId ?? null,
-  createdAt: doc.createdAt,
-  updatedAt: doc.updatedAt,
-  startedAt: doc.startedAt ?? null,
-  finishedAt: doc.finishedAt ?? null,
-  heartbeatAt: doc.heartbeatAt ?? null,
-  runAfter: doc.runAfter,
 });
 
 export const toImageDoc = (image: ImageRecord): ImageDoc => ({
-  _id: image.id,
-  ownerId: image.ownerId,
-  jobId: image.jobId,
-  index: image.index,
-  scheduleId: image.scheduleId,
-  visibility: image.visibility,
-  lineage: image.lineage,
-  prompt: image.prompt,
-  negativePrompt: image.negativePrompt,
-  provider: image.provider,
-  model: image.model,
-  width: image.width,
-  height: image.height,
-  seed: image.seed,
-  contentType: image.contentType,
-  byteSize: image.byteSize,
-  sha256: image.sha256,
-  blobKey: image.blobKey,
-  thumbnailKey: image.thumbnailKey,
-  thumbnailContentType: image.thumbnailContentType,
+  ...toDoc(image, IMAGE_FIELDS),
   tags: [...image.tags],
-  createdAt: image.createdAt,
   searchTokens: searchTokens(image.prompt, image.tags),
 });
 
 /** Reads are projected without `searchTokens`, so it is optional here. */
 export const fromImageDoc = (doc: Omit<ImageDoc, 'searchTokens'>): ImageRecord => ({
-  id: doc._id,
-  ownerId: doc.ownerId,
-  jobId: doc.jobId,
-  index: doc.index,
-  scheduleId: doc.scheduleId ?? null,
-  visibility: doc.visibility,
-  lineage: doc.lineage,
-  prompt: doc.prompt,
-  negativePrompt: doc.negativePrompt ?? null,
-  provider: doc.provider,
-  model: doc.model,
-  width: doc.width,
-  height: doc.height,
-  seed: doc.seed ?? null,
-  contentType: doc.contentType,
-  byteSize: doc.byteSize,
-  sha256: doc.sha256,
-  blobKey: doc.blobKey,
-  thumbnailKey: doc.thumbnailKey,
-  thumbnailContentType: doc.thumbnailContentType,
+  ...fromDoc(doc, IMAGE_FIELDS, ['scheduleId', 'negativePrompt', 'seed']),
   tags: doc.tags ?? [],
-  createdAt: doc.createdAt,
 });
 
-export const toScheduleDoc = (schedule: Schedule): ScheduleDoc => ({
-  _id: schedule.id,
-  ownerId: schedule.ownerId,
-  name: schedule.name,
-  cron: schedule.cron,
-  timezone: schedule.timezone,
-  enabled: schedule.enabled,
-  template: schedule.template,
-  pausedReason: schedule.pausedReason,
-  consecutiveFailures: schedule.consecutiveFailures,
-  lastRunAt: schedule.lastRunAt,
-  nextRunAt: schedule.nextRunAt,
-  system: schedule.system,
-  createdAt: schedule.createdAt,
-  updatedAt: schedule.updatedAt,
-});
+export const toScheduleDoc = (schedule: Schedule): ScheduleDoc => toDoc(schedule, SCHEDULE_FIELDS);
 
-export const fromScheduleDoc = (doc: ScheduleDoc): Schedule => ({
-  id: doc._id,
-  ownerId: doc.ownerId,
-  name: doc.name,
-  cron: doc.cron,
-  timezone: doc.timezone,
-  enabled: doc.enabled,
-  template: doc.template,
-  pausedReason: doc.pausedReason ?? null,
-  consecutiveFailures: doc.consecutiveFailures,
-  lastRunAt: doc.lastRunAt ?? null,
-  nextRunAt: doc.nextRunAt ?? null,
-  system: doc.system,
-  createdAt: doc.createdAt,
-  updatedAt: doc.updatedAt,
-});
+export const fromScheduleDoc = (doc: ScheduleDoc): Schedule =>
+  fromDoc(doc, SCHEDULE_FIELDS, ['pausedReason', 'lastRunAt', 'nextRunAt']);

@@ -1,7 +1,7 @@
 import type { QueryFilter } from 'mongoose';
 import type { PageRequest } from '../../../common/cursor.js';
-import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
-import type { GenerationJob, JobStatus } from '../../../domain/records.js';
+import { JobsRepository, type JobFilter, type JobTransition } from '../jobs.repository.js';
+import type { GenerationJob } from '../../../domain/records.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromJobDoc, toJobDoc, type JobDoc } from './mongo.documents.js';
 import {
@@ -16,7 +16,6 @@ import {
   jobWithImageFilter,
   mayViolate,
   removeImageIdUpdate,
-  requeueUpdate,
   scheduleSlotFilter,
   staleRunningFilter,
   transitionFilter,
@@ -86,14 +85,8 @@ export class MongoJobsRepository extends JobsRepository {
     return doc ? fromJobDoc(doc) : null;
   }
 
-  async transition(
-    id: string,
-    from: JobStatus,
-    patch: JobPatch,
-    now: string,
-    workerId?: string,
-    heartbeatAt?: string,
-  ): Promise<GenerationJob | null> {
+  async transition(change: JobTransition): Promise<GenerationJob | null> {
+    const { id, from, patch, now, workerId, heartbeatAt } = change;
     const doc = await this.mongo.jobs
       .findOneAndUpdate(
         transitionFilter(id, from, workerId, heartbeatAt),
@@ -121,13 +114,6 @@ export class MongoJobsRepository extends JobsRepository {
       .lean<JobDoc[]>()
       .exec();
     return docs.map(fromJobDoc);
-  }
-
-  async requeueStale(staleBefore: string, now: string): Promise<number> {
-    const result = await this.mongo.jobs
-      .updateMany(staleRunningFilter(staleBefore), requeueUpdate(now))
-      .exec();
-    return result.modifiedCount;
   }
 
   private async findOne(filter: QueryFilter<JobDoc>): Promise<GenerationJob | null> {

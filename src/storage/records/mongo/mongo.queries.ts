@@ -9,9 +9,11 @@ import type { PageCursor } from '../../../common/cursor.js';
 import { searchTokens, type ImageSearch } from '../image-search.js';
 import type { ImagePatch, ImageQuery } from '../images.repository.js';
 import type { JobFilter, JobPatch } from '../jobs.repository.js';
+import { SCHEDULE_FIELDS, withoutFields, type FieldSet } from '../record-fields.js';
 import type { JobStatus } from '../../../domain/records.js';
 import type { SchedulePatch } from '../schedules.repository.js';
-import type { ImageDoc, JobDoc, ScheduleDoc } from './mongo.documents.js';
+import type { UserFilter } from '../users.repository.js';
+import type { ImageDoc, JobDoc, ScheduleDoc, UserDoc } from './mongo.documents.js';
 
 /** The ports' page order, and the one every list index is built in. */
 export const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
@@ -56,11 +58,12 @@ export function afterCursor<F extends object>(filter: F, after: PageCursor | und
   };
 }
 
-/** A page of an owner's jobs or of a schedule's runs. */
+/** A page of an owner's jobs, of a schedule's runs, or (asked for by name) of every owner's. */
 export function jobListFilter(filter: JobFilter, after?: PageCursor): QueryFilter<JobDoc> {
   // The type already says so; this refuses untyped input, which would match every owner's jobs.
-  if (filter.ownerId === undefined && filter.scheduleId === undefined) {
-    throw new Error('JobFilter needs ownerId or scheduleId');
+  const everyOwner = 'everyOwner' in filter && filter.everyOwner === true;
+  if (filter.ownerId === undefined && filter.scheduleId === undefined && !everyOwner) {
+    throw new Error('JobFilter needs ownerId or scheduleId (or everyOwner)');
   }
   const where: QueryFilter<JobDoc> = {};
   if (filter.ownerId !== undefined) where.ownerId = { $eq: filter.ownerId };
@@ -85,6 +88,13 @@ export function imageListFilter(filter: ImageQuery, after?: PageCursor): QueryFi
     };
   }
   if (filter.search) Object.assign(where, searchFilter(filter.search));
+  return afterCursor(where, after);
+}
+
+/** A page of users, newest first; `email` (folded) anywhere in the address. */
+export function userListFilter(filter: UserFilter, after?: PageCursor): QueryFilter<UserDoc> {
+  const where: QueryFilter<UserDoc> =
+    filter.email === undefined ? {} : { email: { $regex: escapeRegex(filter.email) } };
   return afterCursor(where, after);
 }
 
@@ -150,7 +160,7 @@ export function transitionFilter(
 }
 
 /** Every field a job patch may set: the `$set` copies these and nothing else. */
-const JOB_PATCH_FIELDS: { readonly [K in keyof JobPatch]-?: true } = {
+const JOB_PATCH_FIELDS: FieldSet<JobPatch> = {
   status: true,
   lineage: true,
   error: true,
@@ -185,22 +195,14 @@ export const staleRunningFilter = (staleBefore: string): QueryFilter<JobDoc> => 
   heartbeatAt: { $lt: staleBefore },
 });
 
-export const requeueUpdate = (now: string): UpdateQuery<JobDoc> => ({
-  $set: { status: 'queued', workerId: null, heartbeatAt: null, updatedAt: now },
-});
-
-const SCHEDULE_PATCH_FIELDS: { readonly [K in keyof SchedulePatch]-?: true } = {
-  name: true,
-  cron: true,
-  timezone: true,
-  enabled: true,
-  template: true,
-  pausedReason: true,
-  consecutiveFailures: true,
-  lastRunAt: true,
-  nextRunAt: true,
-  updatedAt: true,
-};
+/** Every field a schedule patch may set: all but those fixed when the schedule is made. */
+const SCHEDULE_PATCH_FIELDS: FieldSet<SchedulePatch> = withoutFields(
+  SCHEDULE_FIELDS,
+  'id',
+  'ownerId',
+  'system',
+  'createdAt',
+);
 
 export function schedulePatchUpdate(patch: SchedulePatch): UpdateQuery<ScheduleDoc> {
   return { $set: pick(patch, SCHEDULE_PATCH_FIELDS) };
@@ -231,10 +233,7 @@ export const referencedKeysFilter = (keys: readonly string[]): QueryFilter<Image
 });
 
 /** The defined values of `source` among `fields`, arrays copied. */
-function pick<T extends object>(
-  source: T,
-  fields: { readonly [K in keyof T]-?: true },
-): Record<string, unknown> {
+function pick<T extends object>(source: T, fields: FieldSet<T>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(fields) as (keyof T & string)[]) {
     const value = source[key];

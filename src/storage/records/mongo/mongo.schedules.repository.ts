@@ -1,3 +1,4 @@
+import type { UpdateQuery } from 'mongoose';
 import type { PageRequest } from '../../../common/cursor.js';
 import type { Schedule } from '../../../domain/records.js';
 import { SchedulesRepository, type SchedulePatch } from '../schedules.repository.js';
@@ -54,28 +55,25 @@ export class MongoSchedulesRepository extends SchedulesRepository {
   }
 
   async update(id: string, patch: SchedulePatch): Promise<Schedule | null> {
-    const doc = await this.mongo.schedules
-      .findOneAndUpdate({ _id: { $eq: id } }, schedulePatchUpdate(patch), {
-        returnDocument: 'after',
-      })
-      .lean<ScheduleDoc>()
-      .exec();
-    return doc ? fromScheduleDoc(doc) : null;
+    return this.updateOne(id, schedulePatchUpdate(patch));
   }
 
   /** `$inc` in one update: concurrent failures all count. */
   async recordFailure(id: string, updatedAt: string): Promise<Schedule | null> {
-    const doc = await this.mongo.schedules
-      .findOneAndUpdate({ _id: { $eq: id } }, recordFailureUpdate(updatedAt), {
-        returnDocument: 'after',
-      })
-      .lean<ScheduleDoc>()
-      .exec();
-    return doc ? fromScheduleDoc(doc) : null;
+    return this.updateOne(id, recordFailureUpdate(updatedAt));
   }
 
   async delete(id: string): Promise<boolean> {
     const result = await this.mongo.schedules.deleteOne({ _id: { $eq: id } }).exec();
     return result.deletedCount > 0;
+  }
+
+  /** Applies `update` to the schedule in one atomic step; the schedule after it, or null. */
+  private async updateOne(id: string, update: UpdateQuery<ScheduleDoc>): Promise<Schedule | null> {
+    const doc = await this.mongo.schedules
+      .findOneAndUpdate({ _id: { $eq: id } }, update, { returnDocument: 'after' })
+      .lean<ScheduleDoc>()
+      .exec();
+    return doc ? fromScheduleDoc(doc) : null;
   }
 }

@@ -1,8 +1,9 @@
+import type { PageRequest } from '../../../common/cursor.js';
 import { UniqueViolationError, type User } from '../../../domain/records.js';
-import { UsersRepository } from '../users.repository.js';
+import { UsersRepository, type UserFilter, type UserPatch } from '../users.repository.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromUserDoc, toUserDoc, type UserDoc } from './mongo.documents.js';
-import { mayViolate } from './mongo.queries.js';
+import { mayViolate, NEWEST_FIRST, userListFilter } from './mongo.queries.js';
 
 export class MongoUsersRepository extends UsersRepository {
   constructor(private readonly mongo: MongoDatabase) {
@@ -32,5 +33,25 @@ export class MongoUsersRepository extends UsersRepository {
       .lean<UserDoc>()
       .exec();
     return doc ? fromUserDoc(doc) : null;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<User | null> {
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const doc = await this.mongo.users
+      .findOneAndUpdate({ _id: { $eq: id } }, { $set: set }, { returnDocument: 'after' })
+      .lean<UserDoc>()
+      .exec();
+    return doc ? fromUserDoc(doc) : null;
+  }
+
+  protected async listMatching(filter: UserFilter, page: PageRequest): Promise<User[]> {
+    if (page.limit <= 0) return []; // 0 means "no limit" to MongoDB
+    const docs = await this.mongo.users
+      .find(userListFilter(filter, page.after))
+      .sort(NEWEST_FIRST)
+      .limit(page.limit)
+      .lean<UserDoc[]>()
+      .exec();
+    return docs.map(fromUserDoc);
   }
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StorageUnavailableError } from '../../../common/errors.js';
 
 /**
  * Schema migrations, applied in order at boot; `PRAGMA user_version` records how many ran.
@@ -122,6 +123,52 @@ const MIGRATIONS: readonly string[] = [
     INSERT INTO images_fts (rowid, prompt, tags) VALUES (new.seq, new.prompt, new.tags);
   END;
   `,
+  // Accounts (issue 12): disabled users, refused tokens, sessions, API keys, daily quotas, and the
+  // admin's lists of every user and every owner's jobs.
+  `
+  ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN tokens_valid_after TEXT;
+  CREATE INDEX users_newest ON users (created_at DESC, id DESC);
+  CREATE INDEX jobs_newest ON jobs (created_at DESC, id DESC);
+
+  -- One row per refresh token; a family is one sign-in and every token rotated from it.
+  CREATE TABLE sessions (
+    id           TEXT PRIMARY KEY,
+    family_id    TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    token_hash   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    used_at      TEXT,
+    revoked_at   TEXT,
+    last_used_at TEXT NOT NULL,
+    user_agent   TEXT
+  ) STRICT;
+  CREATE UNIQUE INDEX sessions_token_hash ON sessions (token_hash);
+  -- Every authenticated request asks whether its family was revoked.
+  CREATE INDEX sessions_family ON sessions (family_id, revoked_at);
+  CREATE INDEX sessions_user ON sessions (user_id);
+
+  CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    scopes       TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+  ) STRICT;
+  CREATE INDEX api_keys_user_newest ON api_keys (user_id, created_at DESC, id DESC);
+
+  -- Images generated per user and UTC day.
+  CREATE TABLE quota_usage (
+    user_id TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /** One better-sqlite3 connection per process: WAL lets readers run beside the single writer. */
@@ -129,9 +176,9 @@ export class SqliteDatabase {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    this.db = translatingErrors(new Database(path));
     this.db.pragma('journal_mode = WAL');
     // Several replicas may share the file: wait for the writer's lock instead of failing.
     this.db.pragma('busy_timeout = 5000');
@@ -171,6 +218,106 @@ export class SqliteDatabase {
   close(): void {
     if (this.db.open) this.db.close();
   }
+
+  /**
+   * Throws what a write would throw when the database cannot grow: its page budget
+   * (`max_page_count`) is spent, or its file system has no room left. Reads still work then, so
+   * `SELECT 1` alone would call a full store ready.
+   */
+  assertRoom(): void {
+    const pragma = (name: string) => this.db.pragma(name, { simple: true }) as number;
+    if (pragma('page_count') >= pragma('max_page_count') && pragma('freelist_count') === 0) {
+      throw new StorageUnavailableError('recordStore', 'the database is full');
+    }
+    if (this.path === ':memory:') return;
+    const disk = statfsSync(dirname(this.path));
+    if (disk.bavail * disk.bsize < MIN_FREE_BYTES) {
+      throw new StorageUnavailableError('recordStore', 'the disk is full');
+    }
+  }
+}
+
+/** Less room than this on the database's file system counts as full (a write needs pages + WAL). */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+/**
+ * SQLite's primary result codes that say the store cannot serve now, not that the request is
+ * wrong, with what readiness and a 503 say about them.
+ */
+const UNAVAILABLE: Record<string, string> = {
+  SQLITE_FULL: 'the database or disk is full',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_IOERR: 'the disk failed to read or write',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_BUSY: 'the database is locked by another writer',
+  SQLITE_LOCKED: 'the database is locked',
+};
+
+/** `error` as a `StorageUnavailableError` when its code is one of the above; else itself. */
+export function translateSqliteError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  // Extended codes name their primary one first: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED.
+  const primary = typeof code === 'string' ? /^SQLITE_[A-Z]+/.exec(code)?.[0] : undefined;
+  const reason = primary ? UNAVAILABLE[primary] : undefined;
+  return reason ? new StorageUnavailableError('recordStore', reason, { cause: error }) : error;
+}
+
+function translated<A extends unknown[], R>(run: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return run(...args);
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  };
+}
+
+const RUNNERS = new Set<PropertyKey>(['run', 'get', 'all', 'iterate']);
+type Callable = (...args: unknown[]) => unknown;
+type TransactionMode = 'deferred' | 'immediate' | 'exclusive' | 'default';
+
+/**
+ * The connection, its statements and its transactions throwing `StorageUnavailableError` for the
+ * codes above: every repository on it translates them, without a try in each method.
+ */
+function translatingErrors(db: Database.Database): Database.Database {
+  const statement = (prepared: Database.Statement): Database.Statement => {
+    const proxy: Database.Statement = new Proxy(prepared, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        const method = value as Callable;
+        const call = (...args: unknown[]): unknown => method.apply(target, args);
+        if (RUNNERS.has(property)) return translated(call);
+        // Builders (`pluck()`, `raw()`, `bind()`...) return the statement: keep the proxy.
+        return (...args: unknown[]) => {
+          const result = call(...args);
+          return result === target ? proxy : result;
+        };
+      },
+    });
+    return proxy;
+  };
+  const transaction = (fn: (...args: never[]) => unknown) => {
+    const run = db.transaction(fn) as unknown as Callable & Record<TransactionMode, Callable>;
+    return Object.assign(
+      translated((...args: unknown[]) => run(...args)),
+      {
+        deferred: translated((...args: unknown[]) => run.deferred(...args)),
+        immediate: translated((...args: unknown[]) => run.immediate(...args)),
+        exclusive: translated((...args: unknown[]) => run.exclusive(...args)),
+        default: translated((...args: unknown[]) => run.default(...args)),
+      },
+    );
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'prepare') return (source: string) => statement(target.prepare(source));
+      if (property === 'transaction') return transaction;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as Callable).bind(target) : value;
+    },
+  });
 }
 
 /** True when `error` is SQLite refusing a write for a UNIQUE index named `index`. */

@@ -1,6 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import type { PageRequest } from '../../../common/cursor.js';
-import { JobsRepository, type JobFilter, type JobPatch } from '../jobs.repository.js';
+import {
+  JobsRepository,
+  type JobFilter,
+  type JobPatch,
+  type JobTransition,
+} from '../jobs.repository.js';
 import type { GenerationJob, JobStatus } from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
@@ -95,7 +100,6 @@ export class SqliteJobsRepository extends JobsRepository {
   private readonly activeCount: Statement<[string], { n: number }>;
   private readonly claimStmt: Statement<{ workerId: string; now: string }, JobRow>;
   private readonly staleStmt: Statement<[string], JobRow>;
-  private readonly requeueStmt: Statement<{ staleBefore: string; now: string }>;
   private readonly removeImageStmt: Statement<
     { jobId: string; imageId: string; now: string },
     JobRow
@@ -127,10 +131,6 @@ export class SqliteJobsRepository extends JobsRepository {
     );
     this.staleStmt = db.prepare(
       `SELECT * FROM jobs WHERE status = 'running' AND heartbeat_at < ? ORDER BY heartbeat_at, id`,
-    );
-    this.requeueStmt = db.prepare(
-      `UPDATE jobs SET status = 'queued', worker_id = NULL, heartbeat_at = NULL, updated_at = @now
-        WHERE status = 'running' AND heartbeat_at < @staleBefore`,
     );
     this.removeImageStmt = db.prepare(
       `UPDATE jobs
@@ -176,7 +176,7 @@ export class SqliteJobsRepository extends JobsRepository {
     if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
     const rows = this.sqlite
       .statement<Record<string, unknown>, JobRow>(
-        `SELECT * FROM jobs WHERE ${where.join(' AND ')}
+        `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY created_at DESC, id DESC LIMIT @limit`,
       )
       .all({
@@ -199,14 +199,8 @@ export class SqliteJobsRepository extends JobsRepository {
     return row ? toJob(row) : null;
   }
 
-  async transition(
-    id: string,
-    from: JobStatus,
-    patch: JobPatch,
-    now: string,
-    workerId?: string,
-    heartbeatAt?: string,
-  ): Promise<GenerationJob | null> {
+  async transition(change: JobTransition): Promise<GenerationJob | null> {
+    const { id, from, patch, now, workerId, heartbeatAt } = change;
     const sets = ['updated_at = @now'];
     const params: Record<string, unknown> = { id, from, now, workerId, heartbeatAt };
     for (const [key, value] of Object.entries(patch) as [keyof JobPatch, never][]) {
@@ -234,9 +228,5 @@ export class SqliteJobsRepository extends JobsRepository {
 
   async listStale(staleBefore: string): Promise<GenerationJob[]> {
     return this.staleStmt.all(staleBefore).map(toJob);
-  }
-
-  async requeueStale(staleBefore: string, now: string): Promise<number> {
-    return this.requeueStmt.run({ staleBefore, now }).changes;
   }
 }

@@ -8,5 +8,6 @@ export class SqliteRecordStore extends RecordStore {
 
   async ping(): Promise<void> {
     this.sqlite.statement('SELECT 1').get();
+    this.sqlite.assertRoom();
   }
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
+import type { PageRequest } from '../../../common/cursor.js';
 import { UniqueViolationError, type Role, type User } from '../../../domain/records.js';
-import { UsersRepository } from '../users.repository.js';
+import { UsersRepository, type UserFilter, type UserPatch } from '../users.repository.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 
 interface UserRow {
@@ -9,6 +10,8 @@ interface UserRow {
   password_hash: string;
   role: string;
   created_at: string;
+  disabled: number;
+  tokens_valid_after: string | null;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -17,19 +20,32 @@ const toUser = (row: UserRow): User => ({
   passwordHash: row.password_hash,
   role: row.role as Role,
   createdAt: row.created_at,
+  disabled: row.disabled === 1,
+  tokensValidAfter: row.tokens_valid_after,
 });
+
+/** Patch field → column, and how its value is stored. */
+const PATCH_COLUMNS: { [K in keyof UserPatch]-?: [string, (value: never) => unknown] } = {
+  role: ['role', (v: Role) => v],
+  disabled: ['disabled', (v: boolean) => (v ? 1 : 0)],
+  passwordHash: ['password_hash', (v: string) => v],
+  tokensValidAfter: ['tokens_valid_after', (v: string | null) => v],
+};
+
+/** `text` as a LIKE pattern that matches it literally anywhere (`\` escapes `%` and `_`). */
+const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class SqliteUsersRepository extends UsersRepository {
   private readonly insertStmt: Statement;
   private readonly byId: Statement<[string], UserRow>;
   private readonly byEmail: Statement<[string], UserRow>;
 
-  constructor(sqlite: SqliteDatabase) {
+  constructor(private readonly sqlite: SqliteDatabase) {
     super();
     const { db } = sqlite;
     this.insertStmt = db.prepare(
-      `INSERT INTO users (id, email, password_hash, role, created_at)
-       VALUES (@id, @email, @passwordHash, @role, @createdAt)`,
+      `INSERT INTO users (id, email, password_hash, role, created_at, disabled, tokens_valid_after)
+       VALUES (@id, @email, @passwordHash, @role, @createdAt, @disabled, @tokensValidAfter)`,
     );
     this.byId = db.prepare('SELECT * FROM users WHERE id = ?');
     this.byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
@@ -37,7 +53,7 @@ export class SqliteUsersRepository extends UsersRepository {
 
   protected async insert(user: User): Promise<User> {
     try {
-      this.insertStmt.run(user);
+      this.insertStmt.run({ ...user, disabled: user.disabled ? 1 : 0 });
     } catch (error) {
       if (isUniqueViolation(error, 'users_email')) throw new UniqueViolationError('user-email');
       throw error;
@@ -53,5 +69,41 @@ export class SqliteUsersRepository extends UsersRepository {
   protected async findByFoldedEmail(email: string): Promise<User | null> {
     const row = this.byEmail.get(email);
     return row ? toUser(row) : null;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<User | null> {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { id };
+    for (const [key, value] of Object.entries(patch) as [keyof UserPatch, never][]) {
+      if (value === undefined) continue;
+      const [column, encode] = PATCH_COLUMNS[key];
+      sets.push(`${column} = @${column}`);
+      params[column] = encode(value);
+    }
+    if (sets.length === 0) return this.findById(id);
+    const row = this.sqlite
+      .statement<[Record<string, unknown>], UserRow>(
+        `UPDATE users SET ${sets.join(', ')} WHERE id = @id RETURNING *`,
+      )
+      .get(params);
+    return row ? toUser(row) : null;
+  }
+
+  protected async listMatching(filter: UserFilter, page: PageRequest): Promise<User[]> {
+    const where: string[] = [];
+    if (filter.email !== undefined) where.push(`email LIKE @email ESCAPE '\\'`);
+    if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
+    return this.sqlite
+      .statement<[Record<string, unknown>], UserRow>(
+        `SELECT * FROM users ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY created_at DESC, id DESC LIMIT @limit`,
+      )
+      .all({
+        email: filter.email === undefined ? undefined : containing(filter.email),
+        afterCreatedAt: page.after?.createdAt,
+        afterId: page.after?.id,
+        limit: page.limit,
+      })
+      .map(toUser);
   }
 }

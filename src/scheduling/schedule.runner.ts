@@ -8,16 +8,20 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Subscription } from 'rxjs';
 import { DomainError } from '../common/errors.js';
-import { AppConfig } from '../config/app-config.js';
+import { SchedulesConfig } from '../config/config-slices.js';
 import { GenerationEvents } from '../generations/generation-events.js';
 import { GenerationsService } from '../generations/generations.service.js';
-import { UniqueViolationError, type GenerationJob, type Schedule } from '../domain/records.js';
+import {
+  SYSTEM_USER_ID,
+  UniqueViolationError,
+  type GenerationJob,
+  type Schedule,
+} from '../domain/records.js';
 import { SchedulesRepository } from '../storage/records/schedules.repository.js';
 import { UsersRepository } from '../storage/records/users.repository.js';
 import { latestFireTime, nextFireTimes } from './cron-schedule.js';
 
 /** Fixed ids of the built-in AUTO_GENERATE_CRON schedule and the system user that owns it. */
-export const SYSTEM_USER_ID = '00000000-0000-7000-8000-000000000000';
 export const SYSTEM_SCHEDULE_ID = '00000000-0000-7000-8000-000000000001';
 
 const jobName = (id: string) => `schedule:${id}`;
@@ -44,7 +48,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly generations: GenerationsService,
     private readonly registry: SchedulerRegistry,
     private readonly events: GenerationEvents,
-    private readonly config: AppConfig,
+    private readonly config: SchedulesConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,7 +65,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.reconcile().catch((error: unknown) =>
         this.logger.error({ err: error }, 'reconcile failed'),
       );
-    }, this.config.schedules.reconcileMs);
+    }, this.config.reconcileMs);
   }
 
   onModuleDestroy(): void {
@@ -138,7 +142,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * `none` skips them. A slot already run (here or elsewhere) is not run again.
    */
   private async catchUp(schedule: Schedule, now: Date): Promise<void> {
-    if (this.config.schedules.catchUp === 'none') return;
+    if (this.config.catchUp === 'none') return;
     const since = schedule.lastRunAt ?? schedule.createdAt;
     const slot = latestFireTime(schedule.cron, schedule.timezone, now, new Date(since));
     if (slot && slot !== schedule.lastRunAt && slot > since) await this.run(schedule, slot, now);
@@ -193,7 +197,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** `reason` goes to the schedule, for its owner; the log says the code only. */
   private async countFailure(scheduleId: string, code: string, reason: string): Promise<void> {
-    const limit = this.config.schedules.maxConsecutiveFailures;
+    const limit = this.config.maxConsecutiveFailures;
     const schedule = await this.schedules.recordFailure(scheduleId, new Date().toISOString());
     if (!schedule || !schedule.enabled || schedule.consecutiveFailures < limit) return;
     const paused = await this.schedules.update(scheduleId, {
@@ -212,7 +216,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** AUTO_GENERATE_CRON: a schedule owned by a system user that fills the public gallery. */
   private async ensureSystemSchedule(): Promise<void> {
-    const auto = this.config.schedules.auto;
+    const auto = this.config.auto;
     const now = new Date().toISOString();
     if (!auto) {
       const stored = await this.schedules.findById(SYSTEM_SCHEDULE_ID);
