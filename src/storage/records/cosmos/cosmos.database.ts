@@ -34,6 +34,25 @@ const NOT_INDEXED: IndexingPolicy = {
   excludedPaths: [{ path: '/*' }],
 };
 
+/** Indexes every path but `excluded` (and the etag), with the composite indexes given. */
+const indexedBut = (
+  excluded: readonly string[],
+  compositeIndexes?: CompositePath[][],
+): IndexingPolicy => ({
+  indexingMode: IndexingMode.consistent,
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [...excluded, '/"_etag"/?'].map((path) => ({ path })),
+  ...(compositeIndexes ? { compositeIndexes } : {}),
+});
+
+/** A container's request: its id, partition key path and indexing policy. */
+const container = (
+  id: string,
+  partitionKey: string,
+  indexingPolicy: IndexingPolicy,
+  extra: Pick<ContainerRequest, 'uniqueKeyPolicy'> = {},
+) => ({ id, partitionKey: { paths: [partitionKey] }, indexingPolicy, ...extra });
+
 /**
  * The containers and why they are laid out this way. Every multi-property ORDER BY the
  * repositories issue has its composite index here, path for path and direction for direction
@@ -47,16 +66,7 @@ export const CONTAINERS = {
    * users is a cross-partition query, newest first, with an e-mail search checked on the entries
    * read; the password hash is never filtered on.
    */
-  users: {
-    id: 'users',
-    partitionKey: { paths: ['/id'] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [{ path: '/passwordHash/?' }, { path: '/"_etag"/?' }],
-      compositeIndexes: [newestFirst()],
-    },
-  },
+  users: container('users', '/id', indexedBut(['/passwordHash/?'], [newestFirst()])),
   /**
    * Jobs: pk /id. Every write and the worker's reads name a job by id alone (claim, transition,
    * heartbeat, polls), so each is a point operation (1 RU) with no lookup first; /ownerId would
@@ -66,20 +76,12 @@ export const CONTAINERS = {
    * worker's claim query (status, then oldest first). Uniqueness of (owner, idempotency key) and
    * (schedule, slot) lives in `keys`. The request and lineage are never filtered on: not indexed.
    */
-  jobs: {
-    id: 'jobs',
-    partitionKey: { paths: ['/id'] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [
-        { path: '/request/*' },
-        { path: '/lineage/*' },
-        { path: '/error/*' },
-        { path: '/imageIds/*' },
-        { path: '/"_etag"/?' },
-      ],
-      compositeIndexes: [
+  jobs: container(
+    'jobs',
+    '/id',
+    indexedBut(
+      ['/request/*', '/lineage/*', '/error/*', '/imageIds/*'],
+      [
         newestFirst('ownerId'),
         newestFirst('scheduleId'),
         // Every owner's jobs (admin).
@@ -90,8 +92,8 @@ export const CONTAINERS = {
           { path: '/id', order: 'ascending' },
         ],
       ],
-    },
-  },
+    ),
+  ),
   /**
    * Images: pk /jobId with a unique key on /index. Cosmos unique keys hold per logical
    * partition, so partitioning by job makes (jobId, index) unique across the container in the
@@ -102,83 +104,59 @@ export const CONTAINERS = {
    * TOP), and a job's images come from one partition. `searchText` (normalised prompt and tags)
    * is indexed for search; the prompt and lineage themselves are never filtered on.
    */
-  images: {
-    id: 'images',
-    partitionKey: { paths: ['/jobId'] },
-    uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/index'] }] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [
-        { path: '/lineage/*' },
-        { path: '/prompt/?' },
-        { path: '/negativePrompt/?' },
-        { path: '/"_etag"/?' },
-      ],
-      compositeIndexes: [newestFirst('visibility'), newestFirst('ownerId'), newestFirst()],
-    },
-  },
+  images: container(
+    'images',
+    '/jobId',
+    indexedBut(
+      ['/lineage/*', '/prompt/?', '/negativePrompt/?'],
+      [newestFirst('visibility'), newestFirst('ownerId'), newestFirst()],
+    ),
+    { uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/index'] }] } },
+  ),
   /**
    * Schedules: pk /id. Few per owner, read and updated by id (cron fires, failure counts).
    * Lists and counts (an owner's, or every owner's for admins) are small cross-partition
    * queries, newest first.
    */
-  schedules: {
-    id: 'schedules',
-    partitionKey: { paths: ['/id'] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [{ path: '/template/*' }, { path: '/"_etag"/?' }],
-      compositeIndexes: [newestFirst('ownerId'), newestFirst()],
-    },
-  },
+  schedules: container(
+    'schedules',
+    '/id',
+    indexedBut(['/template/*'], [newestFirst('ownerId'), newestFirst()]),
+  ),
   /**
    * Refresh tokens: pk /familyId. Every authenticated request asks whether its family was
    * revoked, and a logout revokes one family: both stay in one partition. A refresh looks its
    * token up by hash (a cross-partition query on an indexed field; refreshes are rare next to
    * requests), then marks it used with If-Match on the version it read.
    */
-  sessions: {
-    id: 'sessions',
-    partitionKey: { paths: ['/familyId'] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [
-        { path: '/tokenHash/?' },
-        { path: '/familyId/?' },
-        { path: '/userId/?' },
-        { path: '/revokedAt/?' },
-      ],
-      excludedPaths: [{ path: '/*' }],
-    },
-  },
+  sessions: container('sessions', '/familyId', {
+    indexingMode: IndexingMode.consistent,
+    includedPaths: ['/tokenHash/?', '/familyId/?', '/userId/?', '/revokedAt/?'].map((path) => ({
+      path,
+    })),
+    excludedPaths: [{ path: '/*' }],
+  }),
   /**
    * API keys: pk /id. Every request with a key reads it by the id the key carries (a point
    * read); a user's keys are a small cross-partition query.
    */
-  apiKeys: {
-    id: 'apiKeys',
-    partitionKey: { paths: ['/id'] },
-    indexingPolicy: {
-      indexingMode: IndexingMode.consistent,
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [{ path: '/secretHash/?' }, { path: '/scopes/*' }, { path: '/"_etag"/?' }],
-      compositeIndexes: [newestFirst('userId')],
-    },
-  },
+  apiKeys: container(
+    'apiKeys',
+    '/id',
+    indexedBut(['/secretHash/?', '/scopes/*'], [newestFirst('userId')]),
+  ),
   /**
    * Daily quota counters: pk /id, the id being `<userId>:<day>`. Read and replaced by id only,
    * with If-Match: a counter is changed by one writer at a time.
    */
-  quotas: { id: 'quotas', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+  quotas: container('quotas', '/id', NOT_INDEXED),
   /**
    * Uniqueness claims: pk /id, the id being the unique value itself (hashed: e-mail, owner +
    * idempotency key, schedule + slot). A document id is unique within its partition, and here
    * each id is its own partition, so creating a claim that exists fails with 409 whatever the
    * partition layout of the records. Only ever read and written by id: nothing else indexed.
    */
-  keys: { id: 'keys', partitionKey: { paths: ['/id'] }, indexingPolicy: NOT_INDEXED },
+  keys: container('keys', '/id', NOT_INDEXED),
 } satisfies Record<string, ContainerRequest>;
 
 /** One Cosmos DB (NoSQL API) client per process, and references to the store's containers. */
@@ -201,14 +179,19 @@ export class CosmosDatabase {
       ...(settings.agent ? { agent: settings.agent } : {}),
     });
     this.database = this.client.database(settings.database);
-    this.users = this.database.container(CONTAINERS.users.id);
-    this.jobs = this.database.container(CONTAINERS.jobs.id);
-    this.images = this.database.container(CONTAINERS.images.id);
-    this.schedules = this.database.container(CONTAINERS.schedules.id);
-    this.keys = this.database.container(CONTAINERS.keys.id);
-    this.sessions = this.database.container(CONTAINERS.sessions.id);
-    this.apiKeys = this.database.container(CONTAINERS.apiKeys.id);
-    this.quotas = this.database.container(CONTAINERS.quotas.id);
+    const open = (name: keyof typeof CONTAINERS) => this.database.container(CONTAINERS[name].id);
+    [this.users, this.jobs, this.images, this.schedules] = [
+      open('users'),
+      open('jobs'),
+      open('images'),
+      open('schedules'),
+    ];
+    [this.keys, this.sessions, this.apiKeys, this.quotas] = [
+      open('keys'),
+      open('sessions'),
+      open('apiKeys'),
+      open('quotas'),
+    ];
   }
 
   /**
