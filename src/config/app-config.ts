@@ -198,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staleAfterMs: vars.GENERATION_STALE_AFTER_MS,
       pollMs: vars.GENERATION_POLL_MS,
       maxActivePerUser: vars.GENERATION_MAX_ACTIVE_PER_USER,
+      shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
       dailyImageQuota: vars.DAILY_IMAGE_QUOTA,
       maxImagePixels: vars.MAX_IMAGE_PIXELS,
     },

@@ -155,6 +155,8 @@ export abstract class GenerationConfig {
   readonly staleAfterMs: number;
   readonly pollMs: number;
   readonly maxActivePerUser: number;
+  /** On SIGTERM, how long running jobs get before they are released (ms); bounds the exit. */
+  readonly shutdownGraceMs: number;
   /** Images per user per UTC day; 0: no limit. */
   readonly dailyImageQuota: number;
   readonly maxImagePixels: number;

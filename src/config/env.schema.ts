@@ -157,6 +157,13 @@ export class EnvironmentVariables {
   @IsIntegerVar(50)
   GENERATION_POLL_MS = 1000;
 
+  /**
+   * On SIGTERM, how long running jobs get to finish (ms) before they are handed back to the queue
+   * for another replica; the process exits within this bound whatever a job is doing.
+   */
+  @IsIntegerVar(0, 600_000)
+  SHUTDOWN_GRACE_MS = 20_000;
+
   /** Queued + running jobs one user may have at once; more get 429. */
   @IsIntegerVar(1)
   GENERATION_MAX_ACTIVE_PER_USER = 20;
