@@ -12,7 +12,7 @@ import {
   ConflictError,
   NotFoundError,
   UnauthorizedError,
-  type ValidationError,
+  ValidationError,
 } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import type { AuthUser } from './auth-user.js';
@@ -218,6 +218,7 @@ describe('AuthService', () => {
       const wrong = await failure(
         auth.changePassword(me, { currentPassword: 'not it at all', newPassword: 'new password' }),
       );
+      expect(wrong).toBeInstanceOf(ValidationError);
       expect((wrong as ValidationError).errors).toEqual([
         { field: 'currentPassword', message: 'is not the current password' },
       ]);

@@ -80,49 +80,61 @@ export const listOf = (value: string): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** Comma-separated e-mail addresses, each one checked. */
-export function IsEmailList(): PropertyDecorator {
+/**
+ * Comma-separated items, each of which must pass `isItem`; the message names every item that does
+ * not: `${expected}; not ${what}: "a", "b"`.
+ */
+function IsListOf(
+  name: string,
+  isItem: (item: string) => boolean,
+  expected: string,
+  what: string,
+): PropertyDecorator {
   const bad = (value: unknown) =>
-    typeof value === 'string' ? listOf(value).filter((entry) => !isEmail(entry)) : [];
+    typeof value === 'string' ? listOf(value).filter((item) => !isItem(item)) : [];
   return ValidateBy({
-    name: 'isEmailList',
+    name,
     validator: {
       validate: (value: unknown) => bad(value).length === 0,
       defaultMessage: ({ value }: ValidationArguments) =>
-        `must be e-mail addresses separated by commas; not e-mail addresses: ${bad(value)
-          .map((entry) => JSON.stringify(entry))
+        `${expected}; not ${what}: ${bad(value)
+          .map((item) => JSON.stringify(item))
           .join(', ')}`,
     },
   });
 }
+
+/** Comma-separated e-mail addresses, each one checked. */
+export function IsEmailList(): PropertyDecorator {
+  return IsListOf(
+    'isEmailList',
+    isEmail,
+    'must be e-mail addresses separated by commas',
+    'e-mail addresses',
+  );
+}
+
+/** An exact origin: scheme, host and port only, as a browser sends it in `Origin`. */
+const isOrigin = (entry: string): boolean => {
+  try {
+    const url = new URL(entry);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === entry;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Comma-separated exact origins (`https://app.example.com`, `http://localhost:5173`): scheme, host
  * and port only, as a browser sends them in `Origin`. No wildcard, no path.
  */
 export function IsOriginList(): PropertyDecorator {
-  const isOrigin = (entry: string): boolean => {
-    try {
-      const url = new URL(entry);
-      return ['http:', 'https:'].includes(url.protocol) && url.origin === entry;
-    } catch {
-      return false;
-    }
-  };
-  const bad = (value: unknown) =>
-    typeof value === 'string' ? listOf(value).filter((entry) => !isOrigin(entry)) : [];
-  return ValidateBy({
-    name: 'isOriginList',
-    validator: {
-      validate: (value: unknown) => bad(value).length === 0,
-      defaultMessage: ({ value }: ValidationArguments) =>
-        `must be exact origins (scheme://host[:port], lower case, no path) separated by commas; not origins: ${bad(
-          value,
-        )
-          .map((entry) => JSON.stringify(entry))
-          .join(', ')}`,
-    },
-  });
+  return IsListOf(
+    'isOriginList',
+    isOrigin,
+    'must be exact origins (scheme://host[:port], lower case, no path) separated by commas',
+    'origins',
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -9,6 +9,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { ApiDateTime, ApiNullableDateTime } from '../../common/api-properties.js';
 import { API_SCOPES, type ApiKey, type ApiScope } from '../../domain/records.js';
 
 /** The scopes, one named schema for generated clients. */
@@ -42,10 +43,10 @@ export class ApiKeyDto {
   scopes: ApiScope[];
   /** The start of the key (`ifk_<id>`), to tell keys apart; the secret part is never shown again. */
   prefix: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   createdAt: string;
   /** Last request made with the key, to the minute; null if never used. */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiNullableDateTime()
   lastUsedAt: string | null;
 
   static from(key: ApiKey): ApiKeyDto {
@@ -60,18 +61,18 @@ export class ApiKeyDto {
   }
 }
 
-export class CreatedApiKeyDto {
-  id: string;
-  name: string;
-  @ApiProperty({ ...API_SCOPE, isArray: true })
-  scopes: ApiScope[];
+/** A new key: what `ApiKeyDto` shows of it, and this once the key itself. */
+export class CreatedApiKeyDto extends PickType(ApiKeyDto, [
+  'id',
+  'name',
+  'scopes',
+  'createdAt',
+] as const) {
   /**
    * The key, shown this once: send it as `Authorization: Bearer <key>`. Only a hash of it is
    * stored; a lost key cannot be shown again (revoke it and make another).
    */
   key: string;
-  @ApiProperty({ format: 'date-time' })
-  createdAt: string;
 }
 
 export class ApiKeyListDto {

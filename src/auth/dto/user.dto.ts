@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { INTEGER, ROLE } from '../../common/api-enums.js';
+import { ApiDateTime, ApiInteger, ApiNullableInteger } from '../../common/api-properties.js';
+import { ROLE } from '../../common/api-enums.js';
 import type { Role, User } from '../../domain/records.js';
 
 export class UserDto {
@@ -11,7 +12,7 @@ export class UserDto {
   /** A disabled account cannot sign in, and its tokens and API keys are refused. */
   disabled: boolean;
   /** ISO-8601 UTC. */
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   createdAt: string;
 
   static from(user: User): UserDto {
@@ -31,7 +32,7 @@ export class SessionDto {
   @ApiProperty({ enum: ['Bearer'] })
   tokenType: 'Bearer';
   /** Seconds until the access token expires. */
-  @ApiProperty({ ...INTEGER, minimum: 1 })
+  @ApiInteger(1)
   expiresIn: number;
   /**
    * Exchange it at `POST /auth/refresh` for a new pair before `refreshExpiresIn` runs out. Each
@@ -39,7 +40,7 @@ export class SessionDto {
    */
   refreshToken: string;
   /** Seconds until the refresh token expires. */
-  @ApiProperty({ ...INTEGER, minimum: 1 })
+  @ApiInteger(1)
   refreshExpiresIn: number;
   user: UserDto;
 }
@@ -47,16 +48,16 @@ export class SessionDto {
 /** The daily image quota: images generated today (UTC) and how many more are allowed. */
 export class QuotaDto {
   /** Images per UTC day; null: no limit (admins, or DAILY_IMAGE_QUOTA=0). */
-  @ApiProperty({ ...INTEGER, minimum: 1, nullable: true })
+  @ApiNullableInteger(1)
   limit: number | null;
   /** Images generated (or queued) today. */
-  @ApiProperty({ ...INTEGER, minimum: 0 })
+  @ApiInteger(0)
   used: number;
   /** Images still allowed today; null: no limit. */
-  @ApiProperty({ ...INTEGER, minimum: 0, nullable: true })
+  @ApiNullableInteger(0)
   remaining: number | null;
   /** When the count starts again: the next midnight UTC. */
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   resetsAt: string;
 }
 

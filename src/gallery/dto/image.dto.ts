@@ -12,6 +12,12 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import {
+  ApiDateTime,
+  ApiInteger,
+  ApiNullableInteger,
+  ApiNullableString,
+} from '../../common/api-properties.js';
 import { INTEGER, VISIBILITY } from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { IsTag } from '../../common/tags.js';
@@ -28,32 +34,32 @@ export class ImageDto {
   prompt: string;
   /** theme → strategy's prompt → provider's revised prompt. */
   lineage: PromptLineageDto;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   negativePrompt: string | null;
   provider: string;
   model: string;
   /** Pixels. */
-  @ApiProperty({ ...INTEGER, minimum: 1 })
+  @ApiInteger(1)
   width: number;
   /** Pixels. */
-  @ApiProperty({ ...INTEGER, minimum: 1 })
+  @ApiInteger(1)
   height: number;
   /** The seed it was drawn with, where the provider takes seeds. */
-  @ApiProperty({ ...INTEGER, nullable: true })
+  @ApiNullableInteger()
   seed: number | null;
   /** Media type of the content, `image/png`. */
   contentType: string;
   /** Size of the content in bytes. */
-  @ApiProperty({ ...INTEGER, minimum: 0 })
+  @ApiInteger(0)
   byteSize: number;
   /** Hex SHA-256 of the content; also its ETag. */
   sha256: string;
   tags: string[];
   /** The generation that made it. */
   jobId: string;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   scheduleId: string | null;
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   createdAt: string;
   /**
    * Where to fetch the image (PNG). For a private image (shown only to its owner) the URL is signed
@@ -91,7 +97,7 @@ export class ImageDto {
 export class ImageListDto {
   items: ImageDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   nextCursor: string | null;
 }
 

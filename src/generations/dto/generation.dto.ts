@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import {
-  INTEGER,
-  JOB_ERROR_CODE,
-  JOB_STATUS,
-  PROMPT_STRATEGY,
-  VISIBILITY,
-} from '../../common/api-enums.js';
+  ApiDateTime,
+  ApiInteger,
+  ApiNullableDateTime,
+  ApiNullableString,
+} from '../../common/api-properties.js';
+import { JOB_ERROR_CODE, JOB_STATUS, PROMPT_STRATEGY, VISIBILITY } from '../../common/api-enums.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import type { PromptStrategyName } from '../../prompts/prompt-strategy.js';
 import {
@@ -22,29 +22,29 @@ export class GenerationRequestDto {
   /** How the prompt is made. */
   @ApiProperty(PROMPT_STRATEGY)
   strategy: PromptStrategyName;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   theme: string | null;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   prompt: string | null;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   negativePrompt: string | null;
   provider: string;
   model: string;
   /** `WIDTHxHEIGHT`. */
   size: string;
   /** Number of images. */
-  @ApiProperty({ ...INTEGER, minimum: 1 })
+  @ApiInteger(1)
   n: number;
   /** Seed of the first image (image i uses seed + i). */
-  @ApiProperty({ ...INTEGER, minimum: 0 })
+  @ApiInteger(0)
   seed: number;
   /** The visibility its images get. */
   @ApiProperty(VISIBILITY)
   visibility: Visibility;
   tags: string[];
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   quality: string | null;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   style: string | null;
 }
 
@@ -59,7 +59,7 @@ export class PromptLineageDto extends PickType(GenerationRequestDto, [
   /** The prompt the strategy made; null until the job has run that far. */
   declare prompt: string | null;
   /** The provider's rewrite of the prompt, where it rewrites prompts. */
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   revisedPrompt: string | null;
 }
 
@@ -86,24 +86,24 @@ export class GenerationDto {
   request: GenerationRequestDto;
   lineage: PromptLineageDto;
   /** Attempts started so far. */
-  @ApiProperty({ ...INTEGER, minimum: 0 })
+  @ApiInteger(0)
   attempts: number;
   /** Why the job failed, or why its last attempt failed (present only then). */
   error?: JobErrorDto;
   /** Images made, once the job has succeeded. */
   imageIds: string[];
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   scheduleId: string | null;
   /** The provider's id for the work, e.g. a Replicate prediction id. */
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   providerRef: string | null;
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   createdAt: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiDateTime()
   updatedAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiNullableDateTime()
   startedAt: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiNullableDateTime()
   finishedAt: string | null;
 
   static from(job: GenerationJob): GenerationDto {
@@ -128,7 +128,7 @@ export class GenerationDto {
 export class GenerationListDto {
   items: GenerationDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
-  @ApiProperty({ type: String, nullable: true })
+  @ApiNullableString()
   nextCursor: string | null;
 }
 

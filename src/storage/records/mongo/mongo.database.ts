@@ -10,7 +10,7 @@
  * updates, no non-unique partial indexes; every query has an index for its sort, which Cosmos
  * requires. (Its connection strings carry `retrywrites=false`, which it needs.)
  */
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type IndexDefinition, type Model } from 'mongoose';
 import type {
   ApiKeyDoc,
   ImageDoc,
@@ -20,9 +20,10 @@ import type {
   SessionDoc,
   UserDoc,
 } from './mongo.documents.js';
+import { NEWEST_FIRST } from './mongo.queries.js';
 
 const SCHEMA_OPTIONS = {
-  // Our ids (UUIDv7 strings, declared as `_id` below) replace ObjectIds; no version key; we write
+  // Our ids (UUIDv7 strings, every collection's `_id`) replace ObjectIds; no version key; we write
   // createdAt/updatedAt ourselves, as ISO strings, which sort as text in every store (a Date would
   // sort too, but not round-trip the exact strings the ports return).
   versionKey: false,
@@ -40,9 +41,44 @@ const nullableString = { type: String, default: null };
 const mixed = { type: Schema.Types.Mixed };
 const nullableMixed = { type: Schema.Types.Mixed, default: null };
 
-export const USER_SCHEMA = new Schema<UserDoc>(
+/** An index of a collection: its keys, then its name and any other options. */
+type IndexSpec = [
+  keys: IndexDefinition,
+  options: Parameters<Schema['index']>[1] & { name: string },
+];
+
+/**
+ * The schema of `collection`: documents keyed by our ids, with `fields`, and the indexes its
+ * queries and uniqueness rules need (built by `MongoDatabase.init()`).
+ */
+function collectionSchema<Doc>(
+  collection: string,
+  fields: ConstructorParameters<typeof Schema<Doc>>[0],
+  indexes: readonly IndexSpec[],
+): Schema<Doc> {
+  const schema = new Schema<Doc>({ _id: string, ...fields }, { ...SCHEMA_OPTIONS, collection });
+  for (const [keys, options] of indexes) schema.index(keys, options);
+  return schema;
+}
+
+/**
+ * An index for pages in the ports' order (`NEWEST_FIRST`, the lists' sort), after the equality
+ * keys of `prefix`: keyset pages seek straight to their cursor.
+ */
+const newestFirst = (name: string, prefix: IndexDefinition = {}): IndexSpec => [
+  { ...prefix, ...NEWEST_FIRST },
+  { name },
+];
+
+/** An owner's pages (`<collection>_owner_newest`) and the admin's, of everyone's (`_newest`). */
+const ownerAndAdminPages = (collection: string): IndexSpec[] => [
+  newestFirst(`${collection}_owner_newest`, { ownerId: 1 }),
+  newestFirst(`${collection}_newest`),
+];
+
+export const USER_SCHEMA = collectionSchema<UserDoc>(
+  'users',
   {
-    _id: string,
     email: string,
     passwordHash: string,
     role: string,
@@ -50,16 +86,17 @@ export const USER_SCHEMA = new Schema<UserDoc>(
     disabled: { type: Boolean, default: false },
     tokensValidAfter: nullableString,
   },
-  { ...SCHEMA_OPTIONS, collection: 'users' },
+  [
+    // Sign-in looks users up by e-mail, and an e-mail belongs to one user (stored lower-cased).
+    [{ email: 1 }, { name: 'users_email', unique: true }],
+    // The admin's list of users, newest first (an e-mail search is checked on the entries read).
+    newestFirst('users_newest'),
+  ],
 );
-// Sign-in looks users up by e-mail, and an e-mail belongs to one user (stored lower-cased).
-USER_SCHEMA.index({ email: 1 }, { name: 'users_email', unique: true });
-// The admin's list of users, newest first (an e-mail search is checked on the entries read).
-USER_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'users_newest' });
 
-export const JOB_SCHEMA = new Schema<JobDoc>(
+export const JOB_SCHEMA = collectionSchema<JobDoc>(
+  'jobs',
   {
-    _id: string,
     ownerId: string,
     status: string,
     request: mixed,
@@ -81,45 +118,45 @@ export const JOB_SCHEMA = new Schema<JobDoc>(
     heartbeatAt: nullableString,
     runAfter: string,
   },
-  { ...SCHEMA_OPTIONS, collection: 'jobs' },
+  [
+    // Keys in equality → sort → range order.
+    // My jobs and (admin) everyone's, newest first (keyset on createdAt, _id); the first also
+    // serves countActive's owner prefix.
+    ...ownerAndAdminPages('jobs'),
+    // The worker's claim: status 'queued' (equality), oldest first (sort), runAfter checked on the
+    // entries read. Not partial on status: Cosmos DB's MongoDB API only allows partial unique
+    // indexes, and the status prefix already confines the claim's scan to queued entries.
+    [{ status: 1, createdAt: 1, _id: 1 }, { name: 'jobs_queue' }],
+    // Recovery at boot: running jobs (equality) whose heartbeat is older than a cutoff (range).
+    [{ status: 1, heartbeatAt: 1 }, { name: 'jobs_running_heartbeat' }],
+    // An Idempotency-Key names one job per owner; jobs without a key are not indexed (null would
+    // collide with null in a unique index).
+    [
+      { ownerId: 1, idempotencyKey: 1 },
+      {
+        name: 'jobs_idempotency',
+        unique: true,
+        partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+      },
+    ],
+    // One run per (schedule, fire time), whichever replica fires first. Manual runs of a schedule
+    // have no slot and are left out, as they are from SQLite's unique index (where NULLs differ).
+    [
+      { scheduleId: 1, slot: 1 },
+      {
+        name: 'jobs_schedule_slot',
+        unique: true,
+        partialFilterExpression: { scheduleId: { $type: 'string' }, slot: { $type: 'string' } },
+      },
+    ],
+    // A schedule's runs, newest first.
+    newestFirst('jobs_schedule_newest', { scheduleId: 1 }),
+  ],
 );
-// Keys in equality → sort → range order.
-// My jobs, newest first (keyset on createdAt, _id); also countActive's owner prefix.
-JOB_SCHEMA.index({ ownerId: 1, createdAt: -1, _id: -1 }, { name: 'jobs_owner_newest' });
-// The worker's claim: status 'queued' (equality), oldest first (sort), runAfter checked on the
-// entries read. Not partial on status: Cosmos DB's MongoDB API only allows partial unique
-// indexes, and the status prefix already confines the claim's scan to queued entries.
-JOB_SCHEMA.index({ status: 1, createdAt: 1, _id: 1 }, { name: 'jobs_queue' });
-// Recovery at boot: running jobs (equality) whose heartbeat is older than a cutoff (range).
-JOB_SCHEMA.index({ status: 1, heartbeatAt: 1 }, { name: 'jobs_running_heartbeat' });
-// An Idempotency-Key names one job per owner; jobs without a key are not indexed (null would
-// collide with null in a unique index).
-JOB_SCHEMA.index(
-  { ownerId: 1, idempotencyKey: 1 },
-  {
-    name: 'jobs_idempotency',
-    unique: true,
-    partialFilterExpression: { idempotencyKey: { $type: 'string' } },
-  },
-);
-// One run per (schedule, fire time), whichever replica fires first. Manual runs of a schedule
-// have no slot and are left out, as they are from SQLite's unique index (where NULLs differ).
-JOB_SCHEMA.index(
-  { scheduleId: 1, slot: 1 },
-  {
-    name: 'jobs_schedule_slot',
-    unique: true,
-    partialFilterExpression: { scheduleId: { $type: 'string' }, slot: { $type: 'string' } },
-  },
-);
-// A schedule's runs, newest first.
-JOB_SCHEMA.index({ scheduleId: 1, createdAt: -1, _id: -1 }, { name: 'jobs_schedule_newest' });
-// Every owner's jobs, newest first (admin).
-JOB_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'jobs_newest' });
 
-export const IMAGE_SCHEMA = new Schema<ImageDoc>(
+export const IMAGE_SCHEMA = collectionSchema<ImageDoc>(
+  'images',
   {
-    _id: string,
     ownerId: string,
     jobId: string,
     index: { type: Number },
@@ -143,31 +180,34 @@ export const IMAGE_SCHEMA = new Schema<ImageDoc>(
     createdAt: string,
     searchTokens: { type: [String] },
   },
-  { ...SCHEMA_OPTIONS, collection: 'images' },
+  [
+    // The public gallery (visibility = 'public'), newest first; provider and model filters are
+    // checked on the entries read.
+    newestFirst('images_visibility_newest', { visibility: 1 }),
+    // My history (private ones too), newest first; and every image, newest first: lists without
+    // an owner or visibility (admin, provider-only filters) sort without reading the whole
+    // collection, and Cosmos DB refuses a sort without an index.
+    ...ownerAndAdminPages('images'),
+    // A tag's page, newest first (multikey on tags; the sort fields are not arrays, so the index
+    // still gives the order).
+    newestFirst('images_tag_newest', { tags: 1 }),
+    // Prompt search (`q`): each word is a token lookup or an anchored prefix range (see
+    // searchFilter in mongo.queries.ts). No `$text` index: no prefix matching, no keyset sort.
+    [{ searchTokens: 1 }, { name: 'images_search_tokens' }],
+    // A job's images in order, and one image per (job, position) even when a step is retried.
+    [
+      { jobId: 1, index: 1 },
+      { name: 'images_job_index', unique: true },
+    ],
+    // The orphan-blob sweep asks which keys records still point at.
+    [{ blobKey: 1 }, { name: 'images_blob_key' }],
+    [{ thumbnailKey: 1 }, { name: 'images_thumbnail_key' }],
+  ],
 );
-// The public gallery (visibility = 'public'), newest first; provider and model filters are
-// checked on the entries read.
-IMAGE_SCHEMA.index({ visibility: 1, createdAt: -1, _id: -1 }, { name: 'images_visibility_newest' });
-// My history (private ones too), newest first.
-IMAGE_SCHEMA.index({ ownerId: 1, createdAt: -1, _id: -1 }, { name: 'images_owner_newest' });
-// Every image, newest first: lists without an owner or visibility (admin, provider-only filters)
-// sort without reading the whole collection, and Cosmos DB refuses a sort without an index.
-IMAGE_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'images_newest' });
-// A tag's page, newest first (multikey on tags; the sort fields are not arrays, so the index
-// still gives the order).
-IMAGE_SCHEMA.index({ tags: 1, createdAt: -1, _id: -1 }, { name: 'images_tag_newest' });
-// Prompt search (`q`): each word is a token lookup or an anchored prefix range (see
-// searchFilter in mongo.queries.ts). No `$text` index: no prefix matching, no keyset sort.
-IMAGE_SCHEMA.index({ searchTokens: 1 }, { name: 'images_search_tokens' });
-// A job's images in order, and one image per (job, position) even when a step is retried.
-IMAGE_SCHEMA.index({ jobId: 1, index: 1 }, { name: 'images_job_index', unique: true });
-// The orphan-blob sweep asks which keys records still point at.
-IMAGE_SCHEMA.index({ blobKey: 1 }, { name: 'images_blob_key' });
-IMAGE_SCHEMA.index({ thumbnailKey: 1 }, { name: 'images_thumbnail_key' });
 
-export const SCHEDULE_SCHEMA = new Schema<ScheduleDoc>(
+export const SCHEDULE_SCHEMA = collectionSchema<ScheduleDoc>(
+  'schedules',
   {
-    _id: string,
     ownerId: string,
     name: string,
     cron: string,
@@ -182,16 +222,15 @@ export const SCHEDULE_SCHEMA = new Schema<ScheduleDoc>(
     createdAt: string,
     updatedAt: string,
   },
-  { ...SCHEMA_OPTIONS, collection: 'schedules' },
+  [
+    // An owner's schedules (also countByOwner) and (admin) everyone's, newest first.
+    ...ownerAndAdminPages('schedules'),
+  ],
 );
-// An owner's schedules, newest first; also countByOwner.
-SCHEDULE_SCHEMA.index({ ownerId: 1, createdAt: -1, _id: -1 }, { name: 'schedules_owner_newest' });
-// Every owner's schedules, newest first (admin).
-SCHEDULE_SCHEMA.index({ createdAt: -1, _id: -1 }, { name: 'schedules_newest' });
 
-export const SESSION_SCHEMA = new Schema<SessionDoc>(
+export const SESSION_SCHEMA = collectionSchema<SessionDoc>(
+  'sessions',
   {
-    _id: string,
     familyId: string,
     userId: string,
     tokenHash: string,
@@ -202,18 +241,19 @@ export const SESSION_SCHEMA = new Schema<SessionDoc>(
     lastUsedAt: string,
     userAgent: nullableString,
   },
-  { ...SCHEMA_OPTIONS, collection: 'sessions' },
+  [
+    // A refresh is a lookup by the token's hash.
+    [{ tokenHash: 1 }, { name: 'sessions_token_hash', unique: true }],
+    // Every authenticated request asks whether its family was revoked; logout revokes one family.
+    [{ familyId: 1, revokedAt: 1 }, { name: 'sessions_family' }],
+    // Sign out everywhere, password changes.
+    [{ userId: 1 }, { name: 'sessions_user' }],
+  ],
 );
-// A refresh is a lookup by the token's hash.
-SESSION_SCHEMA.index({ tokenHash: 1 }, { name: 'sessions_token_hash', unique: true });
-// Every authenticated request asks whether its family was revoked; logout revokes one family.
-SESSION_SCHEMA.index({ familyId: 1, revokedAt: 1 }, { name: 'sessions_family' });
-// Sign out everywhere, password changes.
-SESSION_SCHEMA.index({ userId: 1 }, { name: 'sessions_user' });
 
-export const API_KEY_SCHEMA = new Schema<ApiKeyDoc>(
+export const API_KEY_SCHEMA = collectionSchema<ApiKeyDoc>(
+  'apiKeys',
   {
-    _id: string,
     userId: string,
     name: string,
     scopes: { type: [String] },
@@ -222,15 +262,15 @@ export const API_KEY_SCHEMA = new Schema<ApiKeyDoc>(
     lastUsedAt: nullableString,
     revokedAt: nullableString,
   },
-  { ...SCHEMA_OPTIONS, collection: 'apiKeys' },
+  // A user's keys, newest first.
+  [newestFirst('api_keys_user_newest', { userId: 1 })],
 );
-// A user's keys, newest first.
-API_KEY_SCHEMA.index({ userId: 1, createdAt: -1, _id: -1 }, { name: 'api_keys_user_newest' });
 
 /** `_id` is `<userId>:<day>`: one counter per user and UTC day, created by its first use. */
-export const QUOTA_SCHEMA = new Schema<QuotaDoc>(
-  { _id: string, userId: string, day: string, used: { type: Number } },
-  { ...SCHEMA_OPTIONS, collection: 'quotas' },
+export const QUOTA_SCHEMA = collectionSchema<QuotaDoc>(
+  'quotas',
+  { userId: string, day: string, used: { type: Number } },
+  [],
 );
 
 export interface MongoConnectOptions {

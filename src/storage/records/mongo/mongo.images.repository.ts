@@ -4,12 +4,12 @@ import { UniqueViolationError, type ImageRecord } from '../../../domain/records.
 import type { MongoDatabase } from './mongo.database.js';
 import { fromImageDoc, toImageDoc, type ImageDoc } from './mongo.documents.js';
 import {
-  NEWEST_FIRST,
   imageListFilter,
   imagePatchUpdate,
   mayViolate,
   referencedKeysFilter,
 } from './mongo.queries.js';
+import { newestFirstPage } from './mongo.reads.js';
 
 type StoredImage = Omit<ImageDoc, 'searchTokens'>;
 
@@ -45,15 +45,8 @@ export class MongoImagesRepository extends ImagesRepository {
   }
 
   protected async listMatching(query: ImageQuery, page: PageRequest): Promise<ImageRecord[]> {
-    // A limit of 0 means "no limit" to MongoDB.
-    if (page.limit <= 0) return [];
-    const docs = await this.mongo.images
-      .find(imageListFilter(query, page.after), READ)
-      .sort(NEWEST_FIRST)
-      .limit(page.limit)
-      .lean<StoredImage[]>()
-      .exec();
-    return docs.map(fromImageDoc);
+    const where = imageListFilter(query, page.after);
+    return newestFirstPage(this.mongo.images, where, page.limit, fromImageDoc, READ);
   }
 
   async listByJob(jobId: string): Promise<ImageRecord[]> {

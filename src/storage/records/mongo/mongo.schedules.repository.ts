@@ -5,12 +5,12 @@ import { SchedulesRepository, type SchedulePatch } from '../schedules.repository
 import type { MongoDatabase } from './mongo.database.js';
 import { fromScheduleDoc, toScheduleDoc, type ScheduleDoc } from './mongo.documents.js';
 import {
-  NEWEST_FIRST,
   mayViolate,
   recordFailureUpdate,
   scheduleListFilter,
   schedulePatchUpdate,
 } from './mongo.queries.js';
+import { newestFirstPage } from './mongo.reads.js';
 
 export class MongoSchedulesRepository extends SchedulesRepository {
   constructor(private readonly mongo: MongoDatabase) {
@@ -35,14 +35,8 @@ export class MongoSchedulesRepository extends SchedulesRepository {
   }
 
   async list(ownerId: string | undefined, page: PageRequest): Promise<Schedule[]> {
-    if (page.limit <= 0) return []; // 0 means "no limit" to MongoDB
-    const docs = await this.mongo.schedules
-      .find(scheduleListFilter(ownerId, page.after))
-      .sort(NEWEST_FIRST)
-      .limit(page.limit)
-      .lean<ScheduleDoc[]>()
-      .exec();
-    return docs.map(fromScheduleDoc);
+    const where = scheduleListFilter(ownerId, page.after);
+    return newestFirstPage(this.mongo.schedules, where, page.limit, fromScheduleDoc);
   }
 
   async listAll(): Promise<Schedule[]> {

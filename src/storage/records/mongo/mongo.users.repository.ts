@@ -3,7 +3,8 @@ import { UniqueViolationError, type User } from '../../../domain/records.js';
 import { UsersRepository, type UserFilter, type UserPatch } from '../users.repository.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromUserDoc, toUserDoc, type UserDoc } from './mongo.documents.js';
-import { mayViolate, NEWEST_FIRST, userListFilter } from './mongo.queries.js';
+import { mayViolate, userListFilter } from './mongo.queries.js';
+import { newestFirstPage } from './mongo.reads.js';
 
 export class MongoUsersRepository extends UsersRepository {
   constructor(private readonly mongo: MongoDatabase) {
@@ -45,13 +46,7 @@ export class MongoUsersRepository extends UsersRepository {
   }
 
   protected async listMatching(filter: UserFilter, page: PageRequest): Promise<User[]> {
-    if (page.limit <= 0) return []; // 0 means "no limit" to MongoDB
-    const docs = await this.mongo.users
-      .find(userListFilter(filter, page.after))
-      .sort(NEWEST_FIRST)
-      .limit(page.limit)
-      .lean<UserDoc[]>()
-      .exec();
-    return docs.map(fromUserDoc);
+    const where = userListFilter(filter, page.after);
+    return newestFirstPage(this.mongo.users, where, page.limit, fromUserDoc);
   }
 }

@@ -2,6 +2,7 @@ import type { PageRequest } from '../../../common/cursor.js';
 import type { Schedule, ScheduleTemplate } from '../../../domain/records.js';
 import { SchedulesRepository, type SchedulePatch } from '../schedules.repository.js';
 import type { SqliteDatabase } from './sqlite.database.js';
+import { newestFirstPage, patchAssignments, type PatchColumns } from './sqlite.sql.js';
 
 interface ScheduleRow {
   id: string;
@@ -54,7 +55,7 @@ const toRow = (schedule: Schedule): ScheduleRow => ({
   updated_at: schedule.updatedAt,
 });
 
-const PATCH_COLUMNS: Record<keyof SchedulePatch, [string, (value: never) => unknown]> = {
+const PATCH_COLUMNS: PatchColumns<SchedulePatch> = {
   name: ['name', (v: string) => v],
   cron: ['cron', (v: string) => v],
   timezone: ['timezone', (v: string) => v],
@@ -93,20 +94,11 @@ export class SqliteSchedulesRepository extends SchedulesRepository {
   }
 
   async list(ownerId: string | undefined, page: PageRequest): Promise<Schedule[]> {
-    const where: string[] = [];
-    if (ownerId !== undefined) where.push('owner_id = @ownerId');
-    if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
+    const where = ownerId === undefined ? [] : ['owner_id = @ownerId'];
+    const { sql, params } = newestFirstPage('schedules', where, page);
     return this.sqlite
-      .statement<[Record<string, unknown>], ScheduleRow>(
-        `SELECT * FROM schedules ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY created_at DESC, id DESC LIMIT @limit`,
-      )
-      .all({
-        ownerId,
-        afterCreatedAt: page.after?.createdAt,
-        afterId: page.after?.id,
-        limit: page.limit,
-      })
+      .statement<[Record<string, unknown>], ScheduleRow>(sql)
+      .all({ ...params, ownerId })
       .map(toSchedule);
   }
 
@@ -125,19 +117,12 @@ export class SqliteSchedulesRepository extends SchedulesRepository {
   }
 
   async update(id: string, patch: SchedulePatch): Promise<Schedule | null> {
-    const sets: string[] = [];
-    const params: Record<string, unknown> = { id };
-    for (const [key, value] of Object.entries(patch) as [keyof SchedulePatch, never][]) {
-      if (value === undefined) continue;
-      const [column, encode] = PATCH_COLUMNS[key];
-      sets.push(`${column} = @${column}`);
-      params[column] = encode(value);
-    }
+    const { sets, params } = patchAssignments(patch, PATCH_COLUMNS);
     const row = this.sqlite
       .statement<[Record<string, unknown>], ScheduleRow>(
         `UPDATE schedules SET ${sets.join(', ')} WHERE id = @id RETURNING *`,
       )
-      .get(params);
+      .get({ ...params, id });
     return row ? toSchedule(row) : null;
   }
 

@@ -3,6 +3,7 @@ import type { PageRequest } from '../../../common/cursor.js';
 import { UniqueViolationError, type Role, type User } from '../../../domain/records.js';
 import { UsersRepository, type UserFilter, type UserPatch } from '../users.repository.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
+import { newestFirstPage, patchAssignments, type PatchColumns } from './sqlite.sql.js';
 
 interface UserRow {
   id: string;
@@ -25,7 +26,7 @@ const toUser = (row: UserRow): User => ({
 });
 
 /** Patch field → column, and how its value is stored. */
-const PATCH_COLUMNS: { [K in keyof UserPatch]-?: [string, (value: never) => unknown] } = {
+const PATCH_COLUMNS: PatchColumns<UserPatch> = {
   role: ['role', (v: Role) => v],
   disabled: ['disabled', (v: boolean) => (v ? 1 : 0)],
   passwordHash: ['password_hash', (v: string) => v],
@@ -72,38 +73,22 @@ export class SqliteUsersRepository extends UsersRepository {
   }
 
   async update(id: string, patch: UserPatch): Promise<User | null> {
-    const sets: string[] = [];
-    const params: Record<string, unknown> = { id };
-    for (const [key, value] of Object.entries(patch) as [keyof UserPatch, never][]) {
-      if (value === undefined) continue;
-      const [column, encode] = PATCH_COLUMNS[key];
-      sets.push(`${column} = @${column}`);
-      params[column] = encode(value);
-    }
+    const { sets, params } = patchAssignments(patch, PATCH_COLUMNS);
     if (sets.length === 0) return this.findById(id);
     const row = this.sqlite
       .statement<[Record<string, unknown>], UserRow>(
         `UPDATE users SET ${sets.join(', ')} WHERE id = @id RETURNING *`,
       )
-      .get(params);
+      .get({ ...params, id });
     return row ? toUser(row) : null;
   }
 
   protected async listMatching(filter: UserFilter, page: PageRequest): Promise<User[]> {
-    const where: string[] = [];
-    if (filter.email !== undefined) where.push(`email LIKE @email ESCAPE '\\'`);
-    if (page.after) where.push('(created_at, id) < (@afterCreatedAt, @afterId)');
+    const where = filter.email === undefined ? [] : [`email LIKE @email ESCAPE '\\'`];
+    const { sql, params } = newestFirstPage('users', where, page);
     return this.sqlite
-      .statement<[Record<string, unknown>], UserRow>(
-        `SELECT * FROM users ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY created_at DESC, id DESC LIMIT @limit`,
-      )
-      .all({
-        email: filter.email === undefined ? undefined : containing(filter.email),
-        afterCreatedAt: page.after?.createdAt,
-        afterId: page.after?.id,
-        limit: page.limit,
-      })
+      .statement<[Record<string, unknown>], UserRow>(sql)
+      .all({ ...params, email: filter.email === undefined ? undefined : containing(filter.email) })
       .map(toUser);
   }
 }
