@@ -1,12 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProvidersConfig } from '../config/config-slices.js';
 import { ValidationError } from '../common/errors.js';
 import { IMAGE_PROVIDERS, ImageProvider, type ModelCapabilities } from './image-provider.js';
+import { meteredProvider } from '../metrics/metered-image-provider.js';
+import { Metrics } from '../metrics/metrics.js';
 import { withLimits } from './provider-limiter.js';
 
 /**
- * Name-keyed registry of every image provider, each held to its local limits (`withLimits`);
- * resolves a request's provider and model.
+ * Name-keyed registry of every image provider, each held to its local limits (`withLimits`) and,
+ * inside them, metered (`meteredProvider`: the call's own time); resolves a request's provider
+ * and model.
  */
 @Injectable()
 export class ProviderRegistry {
@@ -15,8 +18,14 @@ export class ProviderRegistry {
   constructor(
     @Inject(IMAGE_PROVIDERS) providers: ImageProvider[],
     private readonly config: ProvidersConfig,
+    @Optional() metrics?: Metrics,
   ) {
-    this.byName = new Map(providers.map((provider) => [provider.name, withLimits(provider)]));
+    this.byName = new Map(
+      providers.map((provider) => [
+        provider.name,
+        withLimits(metrics ? meteredProvider(provider, metrics) : provider),
+      ]),
+    );
   }
 
   get defaultName(): string {
