@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -15,7 +16,8 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(config);
-  app.enableShutdownHooks();
+  // SIGTERM / SIGINT: readiness 503 at once, a bounded grace for running jobs, then exit.
+  new GracefulShutdown(app, config.generation.shutdownGraceMs).listen();
   await app.listen({ port: config.server.port, host: config.server.host });
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   new Logger('Main').log(

@@ -135,6 +135,7 @@ export const JOB_ERROR_CODES = [
   'invalid_request',
   'storage_error',
   'internal_error',
+  'crashed',
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 

@@ -27,7 +27,10 @@ import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.
 import { SqliteJobsRepository } from '../storage/records/sqlite/sqlite.jobs.repository.js';
 import { makeJob } from '../../test/fixtures/records.js';
 import { GenerationEvents } from './generation-events.js';
+import { RunMonitor, STUCK_AFTER_DEADLINE_MS } from '../lifecycle/run-monitor.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
+import { ImageProcessor } from './image-processing.js';
+import { ImageWorkerPool } from './image-worker/image-worker-pool.js';
 import { JobLifecycle } from './job-lifecycle.js';
 
 type Step = (request: ProviderRequest) => Promise<ProviderImage[]>;
@@ -78,6 +81,16 @@ class ObservedBlobStore extends LocalBlobStore {
   }
 }
 
+/** The real SQLite images repository, with a hook once a record is written. */
+class ObservedImagesRepository extends SqliteImagesRepository {
+  onInsert?: () => void;
+  override async insert(...args: Parameters<SqliteImagesRepository['insert']>) {
+    const record = await super.insert(...args);
+    this.onInsert?.();
+    return record;
+  }
+}
+
 const png = (colour: string) =>
   sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
     .png()
@@ -101,11 +114,27 @@ describe('GenerationRunner', () => {
   let config: AppConfig;
   let sqlite: SqliteDatabase;
   let jobs: SqliteJobsRepository;
-  let imagesRepo: SqliteImagesRepository;
+  let imagesRepo: ObservedImagesRepository;
   let blobs: ObservedBlobStore;
   let provider: ScriptedProvider;
   let lifecycle: JobLifecycle;
   let runner: GenerationRunner;
+  let imaging: ImageProcessor;
+  let monitor: RunMonitor;
+  /** A runner whose attempts have `timeoutMs` (the configured one by default). */
+  const makeRunner = (timeoutMs = config.generation.timeoutMs) =>
+    new GenerationRunner(
+      lifecycle,
+      jobs,
+      imagesRepo,
+      blobs,
+      new PromptsService([new RandomPromptStrategy(), new LiteralPromptStrategy()], config.prompts),
+      new ProviderRegistry([provider], config.providers),
+      { ...config.generation, timeoutMs },
+      imaging,
+      monitor,
+    );
+  const withDeadline = () => makeRunner(1000);
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'runner-'));
@@ -113,30 +142,21 @@ describe('GenerationRunner', () => {
       DATA_DIR: dir,
       GENERATION_MAX_ATTEMPTS: '3',
       GENERATION_RETRY_BASE_MS: '1000',
-      GENERATION_TIMEOUT_MS: '1000',
+      // Roomy for work on a loaded machine; `withDeadline` makes the timeout tests' runner.
+      GENERATION_TIMEOUT_MS: '20000',
     });
     sqlite = new SqliteDatabase(':memory:');
     jobs = new SqliteJobsRepository(sqlite);
-    imagesRepo = new SqliteImagesRepository(sqlite);
+    imagesRepo = new ObservedImagesRepository(sqlite);
     blobs = new ObservedBlobStore(join(dir, 'blobs'));
     provider = new ScriptedProvider();
-    const prompts = new PromptsService(
-      [new RandomPromptStrategy(), new LiteralPromptStrategy()],
-      config.prompts,
-    );
-    const registry = new ProviderRegistry([provider], config.providers);
     lifecycle = new JobLifecycle(jobs, new GenerationEvents(), config.generation);
-    runner = new GenerationRunner(
-      lifecycle,
-      jobs,
-      imagesRepo,
-      blobs,
-      prompts,
-      registry,
-      config.generation,
-    );
+    imaging = new ImageProcessor();
+    monitor = new RunMonitor();
+    runner = makeRunner();
   });
-  afterEach(() => {
+  afterEach(async () => {
+    await imaging.onApplicationShutdown();
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -275,25 +295,56 @@ describe('GenerationRunner', () => {
     expect(blobFiles()).toHaveLength(0);
   });
 
-  it('times out a hanging provider and retries', async () => {
-    provider.steps = [
-      (request) =>
-        new Promise((_, reject) =>
+  it.each([
+    [
+      'times out a hanging provider and retries',
+      (request: { signal: AbortSignal }) =>
+        new Promise<never>((_, reject) =>
           request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)),
         ),
-    ];
+    ],
+    [
+      'ends a provider call that ignores the signal at the deadline, and retries',
+      () => new Promise<never>(() => undefined),
+    ],
+  ])('%s', async (_name, hang) => {
+    provider.steps = [hang];
     const job = await claimed(1);
-    await runner.run(job, 'w1', new AbortController().signal);
+    await withDeadline().run(job, 'w1', new AbortController().signal);
     expect(await jobs.findById(job.id)).toMatchObject({
       status: 'queued',
       error: { code: 'timeout', retryable: true },
     });
   });
 
+  it('abandons image work that never returns at the deadline, fails the last attempt, and works on', async () => {
+    // A worker script whose every task blocks its thread for ever, as a stuck native call does.
+    process.env.IMAGE_WORKER_TEST_HANG = '1';
+    try {
+      provider.steps = [images(1)];
+      const job = await claimed(1, 2);
+      await withDeadline().run(job, 'w1', new AbortController().signal);
+      expect(await jobs.findById(job.id)).toMatchObject({
+        status: 'failed',
+        attempts: 3,
+        error: { code: 'timeout' },
+      });
+      expect(blobFiles()).toHaveLength(0);
+    } finally {
+      delete process.env.IMAGE_WORKER_TEST_HANG;
+    }
+    // The stuck thread was replaced: the next job's images are made.
+    provider.steps = [images(1)];
+    const next = await claimed(1);
+    await runner.run(next, 'w1', new AbortController().signal);
+    expect(await jobs.findById(next.id)).toMatchObject({ status: 'succeeded' });
+    expect(monitor.stuck()).toEqual([]);
+  });
+
   it('on shutdown hands the job back without using an attempt, keeping finished images for the next run', async () => {
     const stop = new AbortController();
-    // Shut down once the first image's blob and thumbnail are written, before the second image.
-    blobs.onPut = (count) => count === 2 && stop.abort(SHUTDOWN);
+    // Shut down once the first image is stored (blobs and record), before the second image.
+    imagesRepo.onInsert = () => stop.abort(SHUTDOWN);
     provider.steps = [images(2), images(1)];
     const job = await claimed(2);
     await runner.run(job, 'w1', stop.signal);
@@ -403,5 +454,42 @@ describe('GenerationRunner', () => {
       ]);
       expect(JSON.stringify(lines)).not.toContain('sk-secret');
     });
+  });
+});
+
+describe('RunMonitor', () => {
+  it('counts a run as stuck only once it is unsettled well past its deadline', () => {
+    const monitor = new RunMonitor();
+    const deadline = Date.now();
+    const settled = monitor.track('job-1', deadline);
+    expect(monitor.stuck(deadline + 1000)).toEqual([]);
+    const late = deadline + STUCK_AFTER_DEADLINE_MS + 1;
+    expect(monitor.stuck(late)).toEqual([{ jobId: 'job-1', overdueMs: late - deadline }]);
+    settled();
+    expect(monitor.stuck(late)).toEqual([]);
+  });
+});
+
+describe('ImageWorkerPool', () => {
+  it('answers an aborted task at once with the reason, and keeps serving on a fresh thread', async () => {
+    const pool = new ImageWorkerPool(undefined, 1);
+    try {
+      process.env.IMAGE_WORKER_TEST_HANG = '1';
+      const stop = new AbortController();
+      const stuck = pool.run(
+        { op: 'thumbnail', png: await png('#000000'), timeoutSeconds: 0 },
+        stop.signal,
+      );
+      const queued = pool.run({ op: 'thumbnail', png: await png('#ffffff'), timeoutSeconds: 0 });
+      delete process.env.IMAGE_WORKER_TEST_HANG;
+      stop.abort(new Error('deadline'));
+      await expect(stuck).rejects.toThrow('deadline');
+      const reply = await queued;
+      expect(reply.ok).toBe(true);
+      expect((await sharp(reply.webp as Uint8Array).metadata()).format).toBe('webp');
+    } finally {
+      delete process.env.IMAGE_WORKER_TEST_HANG;
+      await pool.close();
+    }
   });
 });

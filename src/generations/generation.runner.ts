@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { publicMessage } from '../common/public-message.js';
@@ -11,7 +11,9 @@ import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
 import type { GenerationJob, ImageRecord, JobError, PromptLineage } from '../domain/records.js';
-import { InvalidImageError, processImage } from './image-processing.js';
+import { RunMonitor } from '../lifecycle/run-monitor.js';
+import { untilAborted } from '../lifecycle/until-aborted.js';
+import { ImageProcessor, InvalidImageError, sharedImageProcessor } from './image-processing.js';
 import { JobLifecycle } from './job-lifecycle.js';
 
 /** Why a run was stopped from outside. */
@@ -27,6 +29,11 @@ const BLOB_CACHE_CONTROL = 'private, no-cache';
 /**
  * Runs one claimed job: an attempt, then its settlement (succeeded, failed, re-queued for a retry,
  * or released), which `JobLifecycle` writes.
+ *
+ * Every step of an attempt ends by GENERATION_TIMEOUT_MS, whether or not it listens to the signal:
+ * the prompt and the provider call are awaited only until the signal aborts (`untilAborted`), the
+ * image work runs on a worker thread that is abandoned on abort (`ImageProcessor`), and so do the
+ * blob writes. A timed-out attempt is then retried or failed (`timeout`) like any other.
  */
 @Injectable()
 export class GenerationRunner {
@@ -40,6 +47,10 @@ export class GenerationRunner {
     private readonly prompts: PromptsService,
     private readonly providers: ProviderRegistry,
     private readonly config: GenerationConfig,
+    // The app provides both (LifecycleModule, global); a module compiled on its own (a unit
+    // test's) runs with the shared image pool and a monitor nobody reads.
+    @Optional() private readonly imaging: ImageProcessor = sharedImageProcessor(),
+    @Optional() private readonly monitor: RunMonitor = new RunMonitor(),
   ) {}
 
   /**
@@ -49,6 +60,8 @@ export class GenerationRunner {
    */
   async run(job: GenerationJob, workerId: string, stop: AbortSignal): Promise<void> {
     const started = Date.now();
+    const deadline = started + this.config.timeoutMs;
+    const settled = this.monitor.track(job.id, deadline);
     const lost = new AbortController();
     const signal = AbortSignal.any([stop, lost.signal, AbortSignal.timeout(this.config.timeoutMs)]);
     const heartbeat = setInterval(() => {
@@ -60,12 +73,13 @@ export class GenerationRunner {
         );
     }, this.config.heartbeatMs);
     try {
-      const made = await this.attempt(job, workerId, signal);
+      const made = await this.attempt(job, workerId, signal, deadline);
       await this.settleSuccess(job, workerId, made, started);
     } catch (error) {
       await this.settleFailure(job, workerId, signal.aborted ? signal.reason : undefined, error);
     } finally {
       clearInterval(heartbeat);
+      settled();
     }
   }
 
@@ -73,19 +87,23 @@ export class GenerationRunner {
     job: GenerationJob,
     workerId: string,
     signal: AbortSignal,
+    deadline: number,
   ): Promise<{ lineage: PromptLineage; imageIds: string[] }> {
     const { request } = job;
     // Images a previous run of this job finished (it was interrupted): make only the rest.
     const done = await this.images.listByJob(job.id);
     let lineage = job.lineage;
     if (lineage.prompt === null) {
-      const made = await this.prompts.make(
-        {
-          strategy: request.strategy,
-          theme: request.theme,
-          prompt: request.prompt,
-          seed: request.seed,
-        },
+      const made = await untilAborted(
+        this.prompts.make(
+          {
+            strategy: request.strategy,
+            theme: request.theme,
+            prompt: request.prompt,
+            seed: request.seed,
+          },
+          signal,
+        ),
         signal,
       );
       lineage = { ...lineage, strategy: made.strategy, prompt: made.prompt };
@@ -97,7 +115,7 @@ export class GenerationRunner {
     if (remaining > 0) {
       const provider = this.providers.resolve(request.provider);
       const [width, height] = request.size.split('x').map(Number);
-      const outputs = await provider.generate({
+      const call = provider.generate({
         prompt: lineage.prompt as string,
         negativePrompt: request.negativePrompt,
         model: request.model,
@@ -114,6 +132,7 @@ export class GenerationRunner {
           }
         },
       });
+      const outputs = await untilAborted(call, signal);
       if (outputs.length < remaining) {
         throw new ProviderError(
           'provider_error',
@@ -123,7 +142,7 @@ export class GenerationRunner {
       }
       for (const output of outputs.slice(0, remaining)) {
         signal.throwIfAborted();
-        done.push(await this.store(job, lineage, output, done.length));
+        done.push(await this.store(job, lineage, output, done.length, signal, deadline));
       }
       lineage = { ...lineage, revisedPrompt: outputs[0].revisedPrompt ?? lineage.revisedPrompt };
     }
@@ -136,13 +155,17 @@ export class GenerationRunner {
     lineage: PromptLineage,
     output: ProviderImage,
     index: number,
+    signal: AbortSignal,
+    deadline: number,
   ): Promise<ImageRecord> {
     const { request } = job;
     const id = newId();
     const createdAt = new Date().toISOString();
     const prompt = output.revisedPrompt ?? lineage.prompt ?? '';
     const seed = output.seed;
-    const processed = await processImage(output.bytes, {
+    const processed = await this.imaging.process(output.bytes, {
+      signal,
+      deadline,
       maxPixels: this.config.maxImagePixels,
       parameters: {
         parameters: [
@@ -187,14 +210,21 @@ export class GenerationRunner {
       createdAt,
     };
     try {
-      await this.blobs.put(record.blobKey, processed.png, {
-        contentType: 'image/png',
-        cacheControl: BLOB_CACHE_CONTROL,
-      });
-      await this.blobs.put(record.thumbnailKey, processed.thumbnail, {
-        contentType: 'image/webp',
-        cacheControl: BLOB_CACHE_CONTROL,
-      });
+      // A write still going at the deadline is left behind: if it lands, the orphan sweep takes it.
+      await untilAborted(
+        this.blobs.put(record.blobKey, processed.png, {
+          contentType: 'image/png',
+          cacheControl: BLOB_CACHE_CONTROL,
+        }),
+        signal,
+      );
+      await untilAborted(
+        this.blobs.put(record.thumbnailKey, processed.thumbnail, {
+          contentType: 'image/webp',
+          cacheControl: BLOB_CACHE_CONTROL,
+        }),
+        signal,
+      );
       return await this.images.insert(record);
     } catch (error) {
       await this.deleteBlobs([record.blobKey, record.thumbnailKey]);

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Injectable,
   Logger,
@@ -8,17 +9,23 @@ import {
 import type { Subscription } from 'rxjs';
 import { newId } from '../common/ids.js';
 import { GenerationConfig } from '../config/config-slices.js';
+import type { GenerationJob } from '../domain/records.js';
+import { BlobStore } from '../storage/blobs/blob-store.js';
+import { ImagesRepository } from '../storage/records/images.repository.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
 import { JobLifecycle } from './job-lifecycle.js';
 import { OrphanSweeper } from './orphan-sweeper.js';
 
 const CANCELED = Symbol('canceled');
+/** After the grace, how long aborted runs get to hand their jobs back before shutdown returns. */
+const RELEASE_WAIT_MS = 2000;
 
 /**
- * The in-process worker: claims queued jobs (atomically, so replicas never run the same one) up
- * to GENERATION_CONCURRENCY at once, re-queues jobs whose worker died, and on shutdown hands its
- * running jobs back to the queue.
+ * This replica's runs, whichever engine (`JobQueue`) claimed them: each claimed job runs here
+ * with a stop signal that a cancel (made on any replica) or the shutdown pulls. Also the upkeep
+ * every engine needs: jobs whose worker died are recovered (re-queued, or failed `crashed` at the
+ * attempt cap), and orphan blobs swept at boot.
  */
 @Injectable()
 export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,17 +34,22 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
   private readonly running = new Map<string, { stop: AbortController; done: Promise<void> }>();
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
-  private filling?: Promise<void>;
-  private refill = false;
-  private stopped = false;
+  private stopping = false;
 
   constructor(
     private readonly lifecycle: JobLifecycle,
     private readonly runner: GenerationRunner,
     private readonly sweeper: OrphanSweeper,
     private readonly events: GenerationEvents,
+    private readonly images: ImagesRepository,
+    private readonly blobs: BlobStore,
     private readonly config: GenerationConfig,
   ) {}
+
+  /** Jobs running here now. */
+  get size(): number {
+    return this.running.size;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.recover();
@@ -45,76 +57,98 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
       .sweep()
       .catch((error: unknown) => this.logger.error({ err: error }, 'orphan sweep failed'));
     this.subscription = this.events.changes.subscribe((job) => {
-      if (job.status === 'queued') this.wake();
-      if (job.status === 'canceled') {
-        // Every cancel made on this replica passes here once, running or not: one line each.
-        this.logger.log(
-          { jobId: job.id, runningHere: this.running.has(job.id) },
-          'generation canceled',
-        );
-        this.running.get(job.id)?.stop.abort(CANCELED);
-      }
+      if (job.status !== 'canceled') return;
+      const run = this.running.get(job.id);
+      // Every cancel passes here once on each replica; the one running the job says so.
+      if (run) this.logger.log({ jobId: job.id, runningHere: true }, 'generation canceled');
+      run?.stop.abort(CANCELED);
     });
     this.timer = setInterval(() => {
-      this.recover()
-        .then(() => this.wake())
-        .catch((error: unknown) => this.logger.error({ err: error }, 'worker tick failed'));
+      this.recover().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'recovering stale jobs failed'),
+      );
     }, this.config.pollMs);
-    this.wake();
   }
 
-  /** Stops claiming, hands running jobs back to the queue, and waits for that to be written. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
+  onModuleDestroy(): void {
     clearInterval(this.timer);
     this.subscription?.unsubscribe();
+  }
+
+  /**
+   * Runs a job this replica claimed; resolves when the run has settled the job (succeeded,
+   * failed, re-queued, released or lost). Never rejects.
+   */
+  run(job: GenerationJob): Promise<void> {
+    const stop = new AbortController();
+    if (this.stopping) stop.abort(SHUTDOWN);
+    const done = this.runner
+      .run(job, this.workerId, stop.signal)
+      .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'job run failed'))
+      .finally(() => this.running.delete(job.id));
+    this.running.set(job.id, { stop, done });
+    return done;
+  }
+
+  /**
+   * Shutdown, after the engine stopped claiming: running jobs get up to `graceMs` to finish, then
+   * are aborted with `SHUTDOWN` (the runner hands them back to the queue, for another replica),
+   * and after a short wait for that this returns, whatever a run is still doing.
+   */
+  async drain(graceMs = this.config.shutdownGraceMs): Promise<void> {
+    this.stopping = true;
+    const all = () => Promise.allSettled([...this.running.values()].map(({ done }) => done));
+    if (this.running.size === 0) return;
+    this.logger.log({ running: this.running.size, graceMs }, 'waiting for running jobs to finish');
+    const grace = new AbortController();
+    await Promise.race([
+      all(),
+      sleep(graceMs, undefined, { signal: grace.signal }).catch(() => {}),
+    ]);
+    grace.abort();
+    if (this.running.size === 0) return;
+    this.logger.warn(
+      { jobIds: [...this.running.keys()] },
+      'shutdown grace over: handing running jobs back to the queue',
+    );
     for (const { stop } of this.running.values()) stop.abort(SHUTDOWN);
-    await this.filling;
-    await Promise.allSettled([...this.running.values()].map(({ done }) => done));
+    const wait = new AbortController();
+    await Promise.race([
+      all(),
+      sleep(RELEASE_WAIT_MS, undefined, { signal: wait.signal }).catch(() => {}),
+    ]);
+    wait.abort();
   }
 
-  /** Re-queues running jobs whose heartbeat went stale: their worker is gone. */
+  /**
+   * A job that ended `crashed` keeps no images (as any failed job): the records its runs stored
+   * go first, then their blobs (a blob left behind is swept as an orphan).
+   */
+  async discardImages(jobId: string): Promise<void> {
+    for (const image of await this.images.listByJob(jobId)) {
+      await this.images.delete(image.id);
+      for (const key of [image.blobKey, image.thumbnailKey]) {
+        await this.blobs
+          .delete(key)
+          .catch((error: unknown) =>
+            this.logger.warn(
+              { err: error, jobId },
+              'blob delete failed; the orphan sweep removes it',
+            ),
+          );
+      }
+    }
+  }
+
+  /** Recovers running jobs whose heartbeat went stale: their worker is gone. */
   private async recover(): Promise<void> {
-    const count = await this.lifecycle.requeueStale();
-    if (count > 0) {
-      this.logger.warn({ count }, 're-queued jobs whose worker stopped');
-      this.wake();
-    }
-  }
-
-  /** Claims jobs until the concurrency limit or the queue runs out; calls coalesce. */
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.filling) {
-      this.refill = true;
-      return;
-    }
-    this.filling = this.fill()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'claiming jobs failed'))
-      .finally(() => {
-        this.filling = undefined;
-        if (this.refill) {
-          this.refill = false;
-          this.wake();
-        }
-      });
-  }
-
-  private async fill(): Promise<void> {
-    while (!this.stopped && this.running.size < this.config.concurrency) {
-      const job = await this.lifecycle.claim(this.workerId);
-      if (!job) return;
-      const stop = new AbortController();
-      const done = this.runner
-        .run(job, this.workerId, stop.signal)
-        .catch((error: unknown) =>
-          this.logger.error({ err: error, jobId: job.id }, 'job run failed'),
-        )
-        .finally(() => {
-          this.running.delete(job.id);
-          this.wake();
-        });
-      this.running.set(job.id, { stop, done });
-    }
+    if (this.stopping) return;
+    const recovered = await this.lifecycle.requeueStale();
+    if (recovered.length === 0) return;
+    this.logger.warn(
+      { jobIds: recovered.map((job) => job.id) },
+      'recovered jobs whose worker stopped',
+    );
+    for (const job of recovered) if (job.status === 'failed') await this.discardImages(job.id);
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { sniffImageType, type ImageType } from '../common/image-type.js';
 import { withPngText } from '../common/png-text.js';
+import { ImageWorkerPool, type ImageReply } from './image-worker/image-worker-pool.js';
 
 export const THUMBNAIL_SIZE = 256;
 
@@ -15,6 +16,15 @@ export interface ProcessedImage {
   readonly thumbnail: Buffer;
 }
 
+export interface ProcessOptions {
+  readonly maxPixels: number;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Aborting ends the processing at once (the worker thread is abandoned). */
+  readonly signal?: AbortSignal;
+  /** When the work must be done by (epoch ms): also handed to sharp's own timeout. */
+  readonly deadline?: number;
+}
+
 /** Provider bytes that are not a whole, decodable image of a known type. */
 export class InvalidImageError extends Error {
   override readonly name = 'InvalidImageError';
@@ -26,41 +36,79 @@ const DECODABLE = new Set<ImageType>(['image/png', 'image/jpeg', 'image/webp']);
 /**
  * Checks a provider's bytes (magic number, then a full decode under a pixel limit, so truncated or
  * hostile files fail here), normalises them to PNG with `parameters` embedded, hashes the result
- * and makes the thumbnail.
+ * and makes the thumbnail. The decoding and encoding run on worker threads (`ImageWorkerPool`),
+ * so a native call that never returns ends with the signal instead of holding the job.
  */
-export async function processImage(
-  bytes: Buffer,
-  options: { maxPixels: number; parameters: Readonly<Record<string, string>> },
-): Promise<ProcessedImage> {
-  const type = sniffImageType(bytes);
-  if (!type || !DECODABLE.has(type)) {
-    throw new InvalidImageError(
-      'The provider returned bytes that are not a PNG, JPEG or WebP image',
-    );
+@Injectable()
+export class ImageProcessor implements OnApplicationShutdown {
+  private readonly pool: ImageWorkerPool;
+
+  constructor(@Optional() pool?: ImageWorkerPool) {
+    this.pool = pool ?? new ImageWorkerPool();
   }
-  const decoder = () => sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'truncated' });
-  let png: Buffer;
-  let width: number;
-  let height: number;
-  try {
-    const raw = await decoder().raw().toBuffer({ resolveWithObject: true });
-    ({ width, height } = raw.info);
-    png = type === 'image/png' ? bytes : await decoder().png().toBuffer();
-  } catch (error) {
-    throw new InvalidImageError(
-      `The provider's ${type.slice('image/'.length).toUpperCase()} could not be decoded: ${(error as Error).message}`,
+
+  async process(bytes: Buffer, options: ProcessOptions): Promise<ProcessedImage> {
+    const type = sniffImageType(bytes);
+    if (!type || !DECODABLE.has(type)) {
+      throw new InvalidImageError(
+        'The provider returned bytes that are not a PNG, JPEG or WebP image',
+      );
+    }
+    const timeoutSeconds = options.deadline
+      ? Math.max(1, Math.ceil((options.deadline - Date.now()) / 1000))
+      : 0;
+    const decoded = await this.pool.run(
+      {
+        op: 'decode',
+        bytes,
+        maxPixels: options.maxPixels,
+        toPng: type !== 'image/png',
+        timeoutSeconds,
+      },
+      options.signal,
     );
+    if (!decoded.ok) {
+      if (!decoded.invalid) throw new Error(decoded.message);
+      throw new InvalidImageError(
+        `The provider's ${type.slice('image/'.length).toUpperCase()} could not be decoded: ${decoded.message}`,
+      );
+    }
+    const png = withPngText(
+      type === 'image/png' ? bytes : asBuffer(decoded.png),
+      options.parameters,
+    );
+    const thumbnail = await this.pool.run({ op: 'thumbnail', png, timeoutSeconds }, options.signal);
+    if (!thumbnail.ok) throw new Error(thumbnail.message);
+    return {
+      png,
+      width: decoded.width as number,
+      height: decoded.height as number,
+      sha256: createHash('sha256').update(png).digest('hex'),
+      thumbnail: asBuffer(thumbnail.webp),
+    };
   }
-  png = withPngText(png, options.parameters);
-  const thumbnail = await sharp(png)
-    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
-    .toBuffer();
-  return {
-    png,
-    width,
-    height,
-    sha256: createHash('sha256').update(png).digest('hex'),
-    thumbnail,
-  };
+
+  /** Last, once the worker's shutdown grace is over: running jobs may still need the pool until then. */
+  onApplicationShutdown(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** A worker's bytes arrive as a `Uint8Array`. */
+function asBuffer(value: ImageReply[string]): Buffer {
+  const bytes = value as Uint8Array;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+let shared: ImageProcessor | undefined;
+
+/** One processor for callers outside the app's (scripts, tests); its idle threads hold nothing. */
+export function sharedImageProcessor(): ImageProcessor {
+  shared ??= new ImageProcessor();
+  return shared;
+}
+
+/** `ImageProcessor.process` on the shared processor. */
+export function processImage(bytes: Buffer, options: ProcessOptions): Promise<ProcessedImage> {
+  return sharedImageProcessor().process(bytes, options);
 }

@@ -30,6 +30,7 @@ describe('JobLifecycle', () => {
   let jobs: RacedJobsRepository;
   let lifecycle: JobLifecycle;
   let published: GenerationJob[];
+  let events: GenerationEvents;
   let subscription: Subscription;
 
   beforeEach(() => {
@@ -39,7 +40,7 @@ describe('JobLifecycle', () => {
       GENERATION_STALE_AFTER_MS: String(STALE_AFTER_MS),
     });
     jobs = new RacedJobsRepository();
-    const events = new GenerationEvents();
+    events = new GenerationEvents();
     published = [];
     subscription = events.changes.subscribe((job) => published.push(job));
     lifecycle = new JobLifecycle(jobs, events, config.generation);
@@ -271,7 +272,7 @@ describe('JobLifecycle', () => {
       const stale = await claimedAgo(2 * STALE_AFTER_MS, 'dead');
       const fresh = await running('alive');
 
-      await expect(lifecycle.requeueStale()).resolves.toBe(1);
+      await expect(lifecycle.requeueStale()).resolves.toHaveLength(1);
 
       const requeued = await jobs.findById(stale.id);
       expect(requeued).toMatchObject({
@@ -282,7 +283,7 @@ describe('JobLifecycle', () => {
       });
       await expect(jobs.findById(fresh.id)).resolves.toEqual(fresh);
       expect(published).toEqual([requeued]);
-      await expect(lifecycle.requeueStale()).resolves.toBe(0);
+      await expect(lifecycle.requeueStale()).resolves.toEqual([]);
     });
 
     it('leaves a job whose heartbeat came in after it was read as stale', async () => {
@@ -291,13 +292,120 @@ describe('JobLifecycle', () => {
         await lifecycle.heartbeat(read, 'slow');
       };
 
-      await expect(lifecycle.requeueStale()).resolves.toBe(0);
+      await expect(lifecycle.requeueStale()).resolves.toEqual([]);
 
       await expect(jobs.findById(stale.id)).resolves.toMatchObject({
         status: 'running',
         workerId: 'slow',
       });
       expect(published).toEqual([]);
+    });
+
+    it('fails a stale job that used its last attempt with `crashed`, for its owner to read', async () => {
+      const stale = await claimedAgo(2 * STALE_AFTER_MS, 'dead');
+      await jobs.transition({
+        id: stale.id,
+        from: 'running',
+        patch: { attempts: 3 },
+        now: stale.updatedAt,
+      });
+
+      await expect(lifecycle.requeueStale()).resolves.toHaveLength(1);
+
+      const failed = await jobs.findById(stale.id);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        attempts: 3,
+        workerId: null,
+        heartbeatAt: null,
+        error: { code: 'crashed', retryable: false },
+      });
+      expect(failed?.error?.message).toMatch(/stopped before it finished/);
+      expect(failed?.finishedAt).toBe(failed?.updatedAt);
+      expect(published).toEqual([failed]);
+    });
+
+    it('counts every start: a job whose worker dies on each run ends `crashed` after the cap', async () => {
+      const { job } = await lifecycle.enqueue(draft());
+      const runs: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const claimed = await lifecycle.claim(`w${run}`);
+        if (!claimed) break;
+        runs.push(claimed.attempts);
+        // The worker dies: its heartbeat stops, long enough ago to be stale.
+        await jobs.transition({
+          id: job.id,
+          from: 'running',
+          patch: { heartbeatAt: ago(2 * STALE_AFTER_MS) },
+          now: ago(2 * STALE_AFTER_MS),
+        });
+        await lifecycle.requeueStale();
+      }
+
+      expect(runs).toEqual([1, 2, 3]);
+      await expect(jobs.findById(job.id)).resolves.toMatchObject({
+        status: 'failed',
+        attempts: 3,
+        error: { code: 'crashed' },
+      });
+    });
+  });
+
+  describe('claimJob and recoverIfStale (the bullmq engine names the job)', () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+    it('claims the named queued job as an attempt, and nothing else', async () => {
+      const { job: first } = await lifecycle.enqueue(draft());
+      const { job: second } = await lifecycle.enqueue(draft());
+      published = [];
+
+      const claimed = await lifecycle.claimJob(second.id, 'w1');
+
+      expect(claimed).toMatchObject({
+        id: second.id,
+        status: 'running',
+        workerId: 'w1',
+        attempts: 1,
+      });
+      expect(published).toEqual([claimed]);
+      await expect(jobs.findById(first.id)).resolves.toMatchObject({ status: 'queued' });
+      await expect(lifecycle.claimJob(second.id, 'w2')).resolves.toBeNull();
+    });
+
+    it('recovers the named job only when its heartbeat is stale', async () => {
+      const alive = await running('alive');
+      await expect(lifecycle.recoverIfStale(alive.id)).resolves.toBeNull();
+
+      await jobs.transition({
+        id: alive.id,
+        from: 'running',
+        patch: { heartbeatAt: ago(2 * STALE_AFTER_MS) },
+        now: ago(2 * STALE_AFTER_MS),
+      });
+      await expect(lifecycle.recoverIfStale(alive.id)).resolves.toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        workerId: null,
+      });
+      await expect(lifecycle.claimJob(alive.id, 'w2')).resolves.toMatchObject({ attempts: 2 });
+    });
+  });
+
+  describe('provider throttles', () => {
+    it('announces a rate-limited retry with its Retry-After, and no other retry', async () => {
+      const throttles: unknown[] = [];
+      const sub = events.throttles.subscribe((t) => throttles.push(t));
+      try {
+        const job = await running('w1');
+        const limited: JobError = { code: 'rate_limited', message: '429', retryable: true };
+        await lifecycle.retryLater(job, 'w1', limited, 5000);
+        const other = await running('w1');
+        await lifecycle.retryLater(other, 'w1', providerError, 5000);
+
+        expect(throttles).toEqual([{ provider: job.request.provider, retryAfterMs: 5000 }]);
+      } finally {
+        sub.unsubscribe();
+      }
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { newId } from '../common/ids.js';
 import { GenerationConfig } from '../config/config-slices.js';
 import {
@@ -45,6 +45,8 @@ const LET_GO = { workerId: null, heartbeatAt: null } as const;
  */
 @Injectable()
 export class JobLifecycle {
+  private readonly logger = new Logger(JobLifecycle.name);
+
   constructor(
     private readonly jobs: JobsRepository,
     private readonly events: GenerationEvents,
@@ -89,6 +91,16 @@ export class JobLifecycle {
   /** The oldest runnable queued job, now running for `workerId` (an attempt); null if none. */
   async claim(workerId: string): Promise<GenerationJob | null> {
     const job = await this.jobs.claimNext(workerId, new Date().toISOString());
+    if (job) this.events.publish(job);
+    return job;
+  }
+
+  /**
+   * Job `id`, now running for `workerId` (an attempt), if it is queued; null if it is not (already
+   * running elsewhere, finished, canceled). The `bullmq` engine's claim: the queue says which job.
+   */
+  async claimJob(id: string, workerId: string): Promise<GenerationJob | null> {
+    const job = await this.jobs.claim(id, workerId, new Date().toISOString());
     if (job) this.events.publish(job);
     return job;
   }
@@ -142,6 +154,10 @@ export class JobLifecycle {
     const jittered = base / 2 + Math.random() * (base / 2);
     const runAfter = new Date(now + Math.max(jittered, retryAfterMs)).toISOString();
     const patch: JobPatch = { status: 'queued', error, runAfter, ...LET_GO };
+    if (retryAfterMs > 0 && error.code === 'rate_limited') {
+      // The provider said when to come back: every worker of the provider waits, not only this job.
+      this.events.publishThrottle({ provider: job.request.provider, retryAfterMs });
+    }
     return this.move(job, 'running', patch, { workerId }, new Date(now).toISOString());
   }
 
@@ -173,24 +189,59 @@ export class JobLifecycle {
   }
 
   /**
-   * Re-queues running jobs whose heartbeat is older than GENERATION_STALE_AFTER_MS: their worker
-   * is gone. The attempt it used stays counted. A job whose heartbeat moved since it was read is
-   * alive and stays. Returns how many went back.
+   * Recovers running jobs whose heartbeat is older than GENERATION_STALE_AFTER_MS: their worker
+   * is gone. The attempt it used stays counted (the claim counted it): a job with attempts left
+   * goes back to the queue, one that used its last attempt ends `failed` with `crashed`, so that
+   * a job that kills its worker cannot go round the replicas for ever. A job whose heartbeat
+   * moved since it was read is alive and stays. Returns the recovered jobs as written.
    */
-  async requeueStale(): Promise<number> {
-    const now = new Date();
-    const staleBefore = new Date(now.getTime() - this.config.staleAfterMs).toISOString();
-    let requeued = 0;
-    for (const job of await this.jobs.listStale(staleBefore)) {
-      // Held as read: a heartbeat since then means the worker is alive after all.
-      const holder = {
-        workerId: job.workerId ?? undefined,
-        heartbeatAt: job.heartbeatAt ?? undefined,
-      };
-      const patch: JobPatch = { status: 'queued', ...LET_GO };
-      if (await this.move(job, 'running', patch, holder, now.toISOString())) requeued++;
+  async requeueStale(): Promise<GenerationJob[]> {
+    const recovered: GenerationJob[] = [];
+    for (const job of await this.jobs.listStale(this.staleBefore())) {
+      const moved = await this.recover(job);
+      if (moved) recovered.push(moved);
     }
-    return requeued;
+    return recovered;
+  }
+
+  /**
+   * Job `id` if its worker is gone (running, heartbeat stale): recovered as `requeueStale` does,
+   * and returned as written; null when it is not stale (or moved on meanwhile).
+   */
+  async recoverIfStale(id: string): Promise<GenerationJob | null> {
+    const job = await this.jobs.findById(id);
+    if (job?.status !== 'running' || job.heartbeatAt === null) return null;
+    return job.heartbeatAt < this.staleBefore() ? this.recover(job) : null;
+  }
+
+  private staleBefore(): string {
+    return new Date(Date.now() - this.config.staleAfterMs).toISOString();
+  }
+
+  private async recover(job: GenerationJob): Promise<GenerationJob | null> {
+    const now = new Date().toISOString();
+    // Held as read: a heartbeat since then means the worker is alive after all.
+    const holder = {
+      workerId: job.workerId ?? undefined,
+      heartbeatAt: job.heartbeatAt ?? undefined,
+    };
+    if (job.attempts < this.config.maxAttempts) {
+      return this.move(job, 'running', { status: 'queued', runAfter: now, ...LET_GO }, holder, now);
+    }
+    const error: JobError = {
+      code: 'crashed',
+      message: `The worker running this job stopped before it finished, and its ${job.attempts} attempts are used up`,
+      retryable: false,
+    };
+    const patch: JobPatch = { status: 'failed', error, finishedAt: now, ...LET_GO };
+    const failed = await this.move(job, 'running', patch, holder, now);
+    if (failed) {
+      this.logger.warn(
+        { jobId: job.id, provider: job.request.provider, code: 'crashed', attempts: job.attempts },
+        'generation failed',
+      );
+    }
+    return failed;
   }
 
   /** Writes `patch` if the job is still in `from` (and held as `holder` says), then publishes it. */

@@ -1,19 +1,32 @@
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { BlobsConfig } from '../config/config-slices.js';
 import { IMAGE_BLOB_PREFIXES } from '../storage/blobs/blob-keys.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
+import { sweepLocalTempFiles } from '../storage/blobs/local.blob-store.js';
 import { ImagesRepository } from '../storage/records/images.repository.js';
 
 const BATCH = 200;
 
 /**
- * Removes image and thumbnail blobs that no record points at: what a crash between "put blob" and
- * "insert record" leaves. Only blobs older than BLOB_SWEEP_GRACE_MS, so a write in flight on
- * another replica is never taken for an orphan.
+ * Removes image and thumbnail blobs that no record points at (what a crash between "put blob" and
+ * "insert record" leaves) and the local store's abandoned temp files (what a killed write leaves).
+ * Only those older than BLOB_SWEEP_GRACE_MS, so a write in flight on another replica is never
+ * taken for an orphan.
+ *
+ * It sweeps at boot (the worker asks) and every SWEEP_INTERVAL_MS. Each replica sweeps on its own
+ * clock, without a lease: a sweep only deletes what is unreferenced and old, and a delete of what
+ * another replica just deleted is a no-op, so sweeps running at once do no harm.
  */
 @Injectable()
-export class OrphanSweeper {
+export class OrphanSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrphanSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<string[]>;
 
   constructor(
     private readonly blobs: BlobStore,
@@ -21,8 +34,30 @@ export class OrphanSweeper {
     private readonly config: BlobsConfig,
   ) {}
 
-  /** Returns the keys it deleted. */
-  async sweep(now = Date.now()): Promise<string[]> {
+  onApplicationBootstrap(): void {
+    if (this.config.sweepIntervalMs === 0) return;
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'periodic sweep failed'),
+      );
+    }, this.config.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  /** Sweeps orphan blobs and temp files; returns the blob keys it deleted. Calls coalesce. */
+  sweep(now = Date.now()): Promise<string[]> {
+    this.sweeping ??= this.sweepOnce(now).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(now: number): Promise<string[]> {
     const cutoff = now - this.config.sweepGraceMs;
     const deleted: string[] = [];
     for (const prefix of IMAGE_BLOB_PREFIXES) {
@@ -42,6 +77,11 @@ export class OrphanSweeper {
       if (batch.length > 0) await flush();
     }
     if (deleted.length > 0) this.logger.log({ count: deleted.length }, 'swept orphan blobs');
+    // Temp files exist only in the local store (the cloud stores' uploads are atomic).
+    if (this.config.driver === 'local') {
+      const temps = await sweepLocalTempFiles(this.config.localDir, new Date(cutoff));
+      if (temps > 0) this.logger.log({ count: temps }, 'swept abandoned temp files');
+    }
     return deleted;
   }
 }

@@ -1,3 +1,4 @@
+import type { StoreName } from '../common/errors.js';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -10,13 +11,20 @@ import { Public } from '../auth/public.decorator.js';
 import { ApiProblems } from '../common/api-docs.js';
 import { UnavailableError } from '../common/errors.js';
 import { redactPaths } from '../common/public-message.js';
+import { ProcessLifecycle } from '../lifecycle/process-lifecycle.js';
+import { RunMonitor } from '../lifecycle/run-monitor.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { RecordStore } from '../storage/records/record-store.js';
+import { DiskSpace } from './disk-space.js';
 import { HealthDto, HealthIndicatorDto } from './health.dto.js';
 
 const CHECK_TIMEOUT_MS = 3000;
 
-/** Liveness and readiness for orchestrators: one readiness indicator per storage port. */
+/**
+ * Liveness and readiness for orchestrators. Readiness: one indicator per storage port (it answers,
+ * takes writes, and its disk has room), the process (not shutting down) and the worker (no run
+ * stuck past its deadline).
+ */
 @ApiTags('health')
 @ApiExtraModels(HealthIndicatorDto)
 @Public()
@@ -27,6 +35,9 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly records: RecordStore,
     private readonly blobs: BlobStore,
+    private readonly disk: DiskSpace,
+    private readonly lifecycle: ProcessLifecycle,
+    private readonly runs: RunMonitor,
   ) {}
 
   /** The process is up and serving HTTP; checks no dependency. */
@@ -38,7 +49,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** The service can do its work: the record store and blob store answer. */
+  /**
+   * The service can do its work: the record store and blob store answer and their disks have
+   * room, it is not shutting down, and no job run is stuck past its deadline.
+   */
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse({ type: HealthDto })
@@ -47,16 +61,21 @@ export class HealthController {
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
+        () => this.storeCheck('recordStore', () => this.records.ping()),
+        () => this.storeCheck('blobStore', () => this.blobs.ping()),
         () =>
-          this.indicators
-            .check('recordStore')
-            .attempt(() => this.records.ping())
-            .withTimeout(CHECK_TIMEOUT_MS),
+          this.indicators.check('process').attempt(() => {
+            if (this.lifecycle.draining) throw new Error('shutting down');
+          }),
         () =>
-          this.indicators
-            .check('blobStore')
-            .attempt(() => this.blobs.ping())
-            .withTimeout(CHECK_TIMEOUT_MS),
+          this.indicators.check('worker').attempt(() => {
+            const stuck = this.runs.stuck();
+            if (stuck.length === 0) return;
+            const seconds = Math.round(stuck[0].overdueMs / 1000);
+            throw new Error(
+              `${stuck.length} job run(s) still unsettled ${seconds} s past the deadline`,
+            );
+          }),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -68,5 +87,16 @@ export class HealthController {
       });
       throw new UnavailableError(`Not ready: ${down.join('; ')}`);
     }
+  }
+
+  /** A store answers its ping, and the disk under it (when local) has room, in time. */
+  private storeCheck(store: StoreName, ping: () => Promise<void>) {
+    return this.indicators
+      .check(store)
+      .attempt(async () => {
+        await ping();
+        await this.disk.check(store);
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
   }
 }

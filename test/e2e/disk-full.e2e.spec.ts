@@ -211,6 +211,9 @@ onTmpfs('disk full: for real (tmpfs filled to ENOSPC)', () => {
       SQLITE_PATH: join(dbDisk!, 'image-forge.db'),
       BLOB_LOCAL_DIR: join(blobDisk!, 'blobs'),
       GENERATION_MAX_ATTEMPTS: '1',
+      // The disks are tiny on purpose: readiness's free-space floor must sit below them, so that
+      // what these tests see is the full disk, not the floor.
+      MIN_FREE_DISK_BYTES: '1048576',
     });
     user = await register(t.http);
     spec = new SpecConformance((await t.http.get('/docs-json')).body as OpenApiDocument);

@@ -68,7 +68,8 @@ export class JobErrorDto {
    * Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
    * `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
    * `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
-   * output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+   * output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`; `crashed` (the
+   * process running it died on every attempt: never retried further).
    */
   @ApiProperty(JOB_ERROR_CODE)
   code: JobErrorCode;

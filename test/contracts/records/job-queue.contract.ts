@@ -2,9 +2,12 @@
  * The jobs port as a queue: claims (also by two replicas of the service racing on one store),
  * compare-and-set transitions, and finding and re-queueing jobs whose worker stopped beating.
  */
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 
 import { newId } from '../../../src/common/ids.js';
+import { loadConfig } from '../../../src/config/app-config.js';
+import { GenerationEvents } from '../../../src/generations/generation-events.js';
+import { JobLifecycle } from '../../../src/generations/job-lifecycle.js';
 import type { JobPatch, JobsRepository } from '../../../src/storage/records/jobs.repository.js';
 import type { GenerationJob, JobStatus } from '../../../src/domain/records.js';
 import { at, makeJob } from '../../fixtures/records.js';
@@ -322,6 +325,146 @@ export function describeJobQueueContract(open: OpenRecordStore): void {
           heartbeatAt: at(70),
           attempts: 2,
         });
+      });
+    });
+
+    describe('claim (a named job)', () => {
+      it('claims the named queued job, due or not, for the worker and counts an attempt', async () => {
+        const older = makeJob({ createdAt: at(1) });
+        const named = makeJob({ createdAt: at(2), runAfter: at(100), attempts: 1 });
+        for (const job of [older, named]) await jobs.create(job);
+
+        const claimed = await jobs.claim(named.id, 'worker-1', at(10));
+
+        expect(claimed).toEqual({
+          ...named,
+          status: 'running',
+          workerId: 'worker-1',
+          heartbeatAt: at(10),
+          startedAt: at(10),
+          updatedAt: at(10),
+          attempts: 2,
+        });
+        await expect(jobs.findById(named.id)).resolves.toEqual(claimed);
+        await expect(jobs.findById(older.id)).resolves.toEqual(older);
+      });
+
+      it('returns null, changing nothing, for a job that is not queued or not there', async () => {
+        const running = await createIn(makeJob({ createdAt: at(1) }), 'running');
+        const done = await createIn(makeJob({ createdAt: at(2) }), 'succeeded');
+        const canceled = await createIn(makeJob({ createdAt: at(3) }), 'canceled');
+
+        for (const job of [running, done, canceled]) {
+          await expect(jobs.claim(job.id, 'w', at(10))).resolves.toBeNull();
+          await expect(jobs.findById(job.id)).resolves.toEqual(job);
+        }
+        await expect(jobs.claim(newId(), 'w', at(10))).resolves.toBeNull();
+      });
+
+      it('gives one job to one of many concurrent claimers', async () => {
+        const job = makeJob({ createdAt: at(1) });
+        await jobs.create(job);
+
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => jobs.claim(job.id, `worker-${i}`, at(10))),
+        );
+
+        const winners = results.filter((r): r is GenerationJob => r !== null);
+        expect(winners).toHaveLength(1);
+        await expect(jobs.findById(job.id)).resolves.toMatchObject({
+          status: 'running',
+          workerId: winners[0].workerId,
+          attempts: 1,
+        });
+      });
+    });
+
+    describe('queueStats', () => {
+      const forProvider = (provider: string, overrides: Partial<GenerationJob> = {}) => {
+        const job = makeJob(overrides);
+        return { ...job, request: { ...job.request, provider } };
+      };
+
+      it('counts queued and running jobs per provider, with the earliest due queued time', async () => {
+        await jobs.create(forProvider('openai', { createdAt: at(1), runAfter: at(5) }));
+        await jobs.create(forProvider('openai', { createdAt: at(2), runAfter: at(3) }));
+        // Backing off until later: counted, but not yet due.
+        await jobs.create(forProvider('openai', { createdAt: at(0), runAfter: at(500) }));
+        await createIn(forProvider('openai', { createdAt: at(4) }), 'running');
+        await createIn(forProvider('offline', { createdAt: at(5) }), 'running');
+        await createIn(forProvider('offline', { createdAt: at(6) }), 'succeeded');
+        await createIn(forProvider('replicate', { createdAt: at(7) }), 'failed');
+
+        await expect(jobs.queueStats(at(10))).resolves.toEqual([
+          { provider: 'offline', queued: 0, running: 1, oldestDueAt: null },
+          { provider: 'openai', queued: 3, running: 1, oldestDueAt: at(3) },
+        ]);
+      });
+
+      it('is empty when nothing is queued or running', async () => {
+        await createIn(makeJob({ createdAt: at(1) }), 'succeeded');
+
+        await expect(jobs.queueStats(at(10))).resolves.toEqual([]);
+      });
+    });
+
+    describe('attempts across crashes (JobLifecycle on this store)', () => {
+      const STALE_AFTER_MS = 60_000;
+      let lifecycle: JobLifecycle;
+      const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+      beforeEach(() => {
+        const config = loadConfig({
+          JWT_SECRET: 'a-test-secret-that-is-long-enough-for-the-check',
+          GENERATION_MAX_ATTEMPTS: '2',
+          GENERATION_STALE_AFTER_MS: String(STALE_AFTER_MS),
+        });
+        lifecycle = new JobLifecycle(jobs, new GenerationEvents(), config.generation);
+      });
+
+      /** The worker holding the job dies: its heartbeat stopped long enough ago to be stale. */
+      const dies = (job: GenerationJob) =>
+        jobs.transition({
+          id: job.id,
+          from: 'running',
+          workerId: job.workerId ?? undefined,
+          patch: { heartbeatAt: ago(2 * STALE_AFTER_MS) },
+          now: ago(2 * STALE_AFTER_MS),
+        });
+
+      it('a stale re-queue keeps the attempt counted, and the next start counts another', async () => {
+        const { job } = await lifecycle.enqueue({ ownerId: newId(), request: makeJob().request });
+        await dies((await lifecycle.claim('worker-1'))!);
+
+        await expect(lifecycle.requeueStale()).resolves.toHaveLength(1);
+        await expect(jobs.findById(job.id)).resolves.toMatchObject({
+          status: 'queued',
+          attempts: 1,
+          workerId: null,
+        });
+        await expect(lifecycle.claim('worker-2')).resolves.toMatchObject({
+          id: job.id,
+          attempts: 2,
+        });
+      });
+
+      it('a worker that dies on the last attempt leaves the job failed with `crashed`', async () => {
+        const { job } = await lifecycle.enqueue({ ownerId: newId(), request: makeJob().request });
+        await dies((await lifecycle.claim('worker-1'))!);
+        await lifecycle.requeueStale();
+        await dies((await lifecycle.claimJob(job.id, 'worker-2'))!);
+
+        await expect(lifecycle.requeueStale()).resolves.toHaveLength(1);
+
+        const failed = await jobs.findById(job.id);
+        expect(failed).toMatchObject({
+          status: 'failed',
+          attempts: 2,
+          workerId: null,
+          error: { code: 'crashed', retryable: false },
+        });
+        await expect(lifecycle.claim('worker-3')).resolves.toBeNull();
+        await expect(lifecycle.claimJob(job.id, 'worker-3')).resolves.toBeNull();
       });
     });
 

@@ -1,7 +1,9 @@
 import type { PageRequest } from '../../../src/common/cursor.js';
 import {
   JobsRepository,
+  countActiveJobs,
   type JobFilter,
+  type JobQueueCounts,
   type JobTransition,
 } from '../../../src/storage/records/jobs.repository.js';
 import type { GenerationJob } from '../../../src/domain/records.js';
@@ -69,6 +71,20 @@ export class InMemoryJobsRepository extends JobsRepository {
     });
   }
 
+  async claim(id: string, workerId: string, now: string): Promise<GenerationJob | null> {
+    const job = this.rows.get(id);
+    if (job?.status !== 'queued') return null;
+    return this.write({
+      ...job,
+      status: 'running',
+      attempts: job.attempts + 1,
+      workerId,
+      heartbeatAt: now,
+      startedAt: job.startedAt ?? now,
+      updatedAt: now,
+    });
+  }
+
   async transition(change: JobTransition): Promise<GenerationJob | null> {
     const { id, from, patch, now, workerId, heartbeatAt } = change;
     const job = this.rows.get(id);
@@ -103,6 +119,15 @@ export class InMemoryJobsRepository extends JobsRepository {
       )
       .sort((a, b) => compare(a.heartbeatAt!, b.heartbeatAt!) || compare(a.id, b.id))
       .map(copy);
+  }
+
+  async queueStats(now: string): Promise<JobQueueCounts[]> {
+    const active = [...this.rows.values()].map(({ status, request, runAfter }) => ({
+      provider: request.provider,
+      status,
+      runAfter,
+    }));
+    return countActiveJobs(active, now);
   }
 
   private find(match: (job: GenerationJob) => boolean): GenerationJob | undefined {

@@ -1,8 +1,10 @@
 import type { PageRequest } from '../../../common/cursor.js';
 import {
   JobsRepository,
+  countActiveJobs,
   type JobFilter,
   type JobPatch,
+  type JobQueueCounts,
   type JobTransition,
 } from '../jobs.repository.js';
 import type { GenerationJob } from '../../../domain/records.js';
@@ -190,6 +192,23 @@ export class CosmosJobsRepository extends JobsRepository {
     }
   }
 
+  /** Read, then replace If-Match: a 412 (another worker took it, or it moved on) means null. */
+  async claim(id: string, workerId: string, now: string): Promise<GenerationJob | null> {
+    return this.items.update(id, (current) =>
+      current.status === 'queued'
+        ? {
+            ...current,
+            status: 'running',
+            attempts: current.attempts + 1,
+            workerId,
+            heartbeatAt: now,
+            startedAt: current.startedAt ?? now,
+            updatedAt: now,
+          }
+        : null,
+    );
+  }
+
   async transition(change: JobTransition): Promise<GenerationJob | null> {
     const { id, from, patch, now, workerId, heartbeatAt } = change;
     return this.items.update(id, (job) =>
@@ -216,6 +235,22 @@ export class CosmosJobsRepository extends JobsRepository {
         staleBefore,
       }),
     );
+  }
+
+  /**
+   * The emulator has no GROUP BY, so the active jobs' few fields are read and counted here; the
+   * active jobs are the queue, which stays small next to the history.
+   */
+  async queueStats(now: string): Promise<JobQueueCounts[]> {
+    const active = await queryAll<{ provider: string; status: string; runAfter: string }>(
+      this.cosmos.jobs,
+      sql(
+        `SELECT c.request.provider AS provider, c.status, c.runAfter FROM c
+          WHERE c.status IN ('queued', 'running')`,
+        {},
+      ),
+    );
+    return countActiveJobs(active, now);
   }
 
   /**

@@ -1,11 +1,16 @@
 import type { QueryFilter } from 'mongoose';
 import type { PageRequest } from '../../../common/cursor.js';
-import { JobsRepository, type JobFilter, type JobTransition } from '../jobs.repository.js';
+import {
+  JobsRepository,
+  countActiveJobs,
+  type JobFilter,
+  type JobQueueCounts,
+  type JobTransition,
+} from '../jobs.repository.js';
 import type { GenerationJob } from '../../../domain/records.js';
 import type { MongoDatabase } from './mongo.database.js';
 import { fromJobDoc, toJobDoc, type JobDoc } from './mongo.documents.js';
 import {
-  NEWEST_FIRST,
   OLDEST_FIRST,
   activeJobsFilter,
   claimFilter,
@@ -20,6 +25,7 @@ import {
   staleRunningFilter,
   transitionFilter,
 } from './mongo.queries.js';
+import { newestFirstPage } from './mongo.reads.js';
 
 export class MongoJobsRepository extends JobsRepository {
   constructor(private readonly mongo: MongoDatabase) {
@@ -55,15 +61,8 @@ export class MongoJobsRepository extends JobsRepository {
   }
 
   async list(filter: JobFilter, page: PageRequest): Promise<GenerationJob[]> {
-    // A limit of 0 means "no limit" to MongoDB.
-    if (page.limit <= 0) return [];
-    const docs = await this.mongo.jobs
-      .find(jobListFilter(filter, page.after))
-      .sort(NEWEST_FIRST)
-      .limit(page.limit)
-      .lean<JobDoc[]>()
-      .exec();
-    return docs.map(fromJobDoc);
+    const where = jobListFilter(filter, page.after);
+    return newestFirstPage(this.mongo.jobs, where, page.limit, fromJobDoc);
   }
 
   async countActive(ownerId: string): Promise<number> {
@@ -78,6 +77,17 @@ export class MongoJobsRepository extends JobsRepository {
     const doc = await this.mongo.jobs
       .findOneAndUpdate(claimFilter(now), claimUpdate(workerId, now), {
         sort: OLDEST_FIRST,
+        returnDocument: 'after',
+      })
+      .lean<JobDoc>()
+      .exec();
+    return doc ? fromJobDoc(doc) : null;
+  }
+
+  /** One `findOneAndUpdate` on the id while queued: atomic, like `claimNext`. */
+  async claim(id: string, workerId: string, now: string): Promise<GenerationJob | null> {
+    const doc = await this.mongo.jobs
+      .findOneAndUpdate({ _id: { $eq: id }, status: 'queued' }, claimUpdate(workerId, now), {
         returnDocument: 'after',
       })
       .lean<JobDoc>()
@@ -114,6 +124,25 @@ export class MongoJobsRepository extends JobsRepository {
       .lean<JobDoc[]>()
       .exec();
     return docs.map(fromJobDoc);
+  }
+
+  /** The active jobs' few fields, counted here: the same answer as every other adapter's. */
+  async queueStats(now: string): Promise<JobQueueCounts[]> {
+    const docs = await this.mongo.jobs
+      .find(
+        { status: { $in: ['queued', 'running'] } },
+        { status: 1, runAfter: 1, 'request.provider': 1 },
+      )
+      .lean<Pick<JobDoc, 'status' | 'runAfter' | 'request'>[]>()
+      .exec();
+    return countActiveJobs(
+      docs.map(({ status, runAfter, request }) => ({
+        provider: request.provider,
+        status,
+        runAfter,
+      })),
+      now,
+    );
   }
 
   private async findOne(filter: QueryFilter<JobDoc>): Promise<GenerationJob | null> {

@@ -2,8 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import type { PageRequest } from '../../../common/cursor.js';
 import {
   JobsRepository,
+  mergeQueueCounts,
   type JobFilter,
   type JobPatch,
+  type JobQueueCounts,
   type JobTransition,
 } from '../jobs.repository.js';
 import type { GenerationJob, JobStatus } from '../../../domain/records.js';
@@ -99,7 +101,13 @@ export class SqliteJobsRepository extends JobsRepository {
   private readonly bySlot: Statement<[string, string], JobRow>;
   private readonly activeCount: Statement<[string], { n: number }>;
   private readonly claimStmt: Statement<{ workerId: string; now: string }, JobRow>;
+  private readonly claimByIdStmt: Statement<{ id: string; workerId: string; now: string }, JobRow>;
   private readonly staleStmt: Statement<[string], JobRow>;
+  private readonly queuedStmt: Statement<
+    { now: string },
+    { provider: string; n: number; oldest_due: string | null }
+  >;
+  private readonly runningStmt: Statement<[], { provider: string; n: number }>;
   private readonly removeImageStmt: Statement<
     { jobId: string; imageId: string; now: string },
     JobRow
@@ -128,6 +136,23 @@ export class SqliteJobsRepository extends JobsRepository {
         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= @now
                      ORDER BY created_at, id LIMIT 1)
         RETURNING *`,
+    );
+    this.claimByIdStmt = db.prepare(
+      `UPDATE jobs
+          SET status = 'running', attempts = attempts + 1, worker_id = @workerId,
+              heartbeat_at = @now, started_at = coalesce(started_at, @now), updated_at = @now
+        WHERE id = @id AND status = 'queued'
+        RETURNING *`,
+    );
+    // Each over its partial index (queued, running): the scan is the active jobs only.
+    this.queuedStmt = db.prepare(
+      `SELECT json_extract(request, '$.provider') AS provider, count(*) AS n,
+              min(CASE WHEN run_after <= @now THEN run_after END) AS oldest_due
+         FROM jobs WHERE status = 'queued' GROUP BY 1`,
+    );
+    this.runningStmt = db.prepare(
+      `SELECT json_extract(request, '$.provider') AS provider, count(*) AS n
+         FROM jobs WHERE status = 'running' GROUP BY 1`,
     );
     this.staleStmt = db.prepare(
       `SELECT * FROM jobs WHERE status = 'running' AND heartbeat_at < ? ORDER BY heartbeat_at, id`,
@@ -199,6 +224,11 @@ export class SqliteJobsRepository extends JobsRepository {
     return row ? toJob(row) : null;
   }
 
+  async claim(id: string, workerId: string, now: string): Promise<GenerationJob | null> {
+    const row = this.claimByIdStmt.get({ id, workerId, now });
+    return row ? toJob(row) : null;
+  }
+
   async transition(change: JobTransition): Promise<GenerationJob | null> {
     const { id, from, patch, now, workerId, heartbeatAt } = change;
     const sets = ['updated_at = @now'];
@@ -228,5 +258,16 @@ export class SqliteJobsRepository extends JobsRepository {
 
   async listStale(staleBefore: string): Promise<GenerationJob[]> {
     return this.staleStmt.all(staleBefore).map(toJob);
+  }
+
+  async queueStats(now: string): Promise<JobQueueCounts[]> {
+    return mergeQueueCounts(
+      this.queuedStmt.all({ now }).map((row) => ({
+        provider: row.provider,
+        count: row.n,
+        oldestDueAt: row.oldest_due,
+      })),
+      this.runningStmt.all().map((row) => ({ provider: row.provider, count: row.n })),
+    );
   }
 }
