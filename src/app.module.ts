@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module.js';
 import { GalleryModule } from './gallery/gallery.module.js';
 import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PromptsModule } from './prompts/prompts.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
@@ -22,7 +23,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RecordsModule.forRoot(config),
-        BlobsModule.forRoot(config.blobs),
+        BlobsModule,
         ThrottleModule,
         AuthModule,
         AdminModule,
@@ -32,6 +33,7 @@ export class AppModule {
         GalleryModule,
         SchedulingModule,
         HealthModule,
+        MetricsModule,
         WebModule,
       ],
     };

@@ -1,9 +1,12 @@
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { type HelmetOptions } from 'helmet';
 import { NestFactory } from '@nestjs/core';
+import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import {
   createRootLogger,
+  logRequests,
   PinoNestLogger,
   REQUEST_ID_HEADER,
   requestIdFor,
@@ -70,6 +73,29 @@ function corsOptions(cors: AppConfig['cors']) {
 }
 
 /**
+ * helmet's security headers for `options`, computed once: they are the same on every response
+ * (no per-request nonces), and building them per request (as @fastify/helmet does) cost the
+ * gallery's hot path a fifth of its time.
+ */
+function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(options)(
+    {} as IncomingMessage,
+    response as unknown as ServerResponse,
+    (error?: unknown) => {
+      if (error) throw error instanceof Error ? error : new Error('helmet refused its options');
+    },
+  );
+  return headers;
+}
+
+/**
  * Builds the whole app on Fastify, initialised and ready to listen: used by `main.ts`, the tests,
  * the spec writer and the benchmark alike, so they all run the same thing.
  */
@@ -77,6 +103,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const logger = createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    // Fastify's two lines per request, off: `logRequests` writes one.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     genReqId: requestIdFor,
@@ -92,16 +120,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-  });
-  // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
-  fastify.removeContentTypeParser('text/plain');
-  registerJsonParser(fastify);
-  await app.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: { directives: API_CSP },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(security).header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  logRequests(fastify);
+  // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
+  fastify.removeContentTypeParser('text/plain');
+  registerJsonParser(fastify);
   // No origin configured: no CORS at all, not even an answer to preflights.
   if (config.cors.origins.length > 0) app.enableCors(corsOptions(config.cors));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });

@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -38,7 +38,7 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Strong entity tag of the bytes (the image hash); send it back in `If-None-Match`.',
+      'Strong entity tag of the body (an image: its hash; a page: a hash of its bytes); send it back in `If-None-Match`.',
     schema: {
       type: 'string',
       example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
@@ -46,8 +46,10 @@ export const RESPONSE_HEADERS = {
   },
   'Cache-Control': {
     description:
-      'Public images: `public, no-cache`; private ones: `private, no-cache`. Caches may keep the bytes but ' +
-      'revalidate them (a cheap 304) before each reuse, so making an image private or deleting it takes effect at once.',
+      'Image bytes: `public, no-cache` or `private, no-cache`: caches may keep the bytes but revalidate them (a cheap ' +
+      '304) before each reuse, so making an image private or deleting it takes effect at once. The public gallery: ' +
+      '`public, max-age=0, s-maxage=1` (shared caches may keep a page as long as the server does); your own pages: ' +
+      '`private, no-cache`.',
     schema: { type: 'string', example: 'public, no-cache' },
   },
   'Accept-Ranges': {
@@ -186,5 +188,27 @@ export function ApiBlobResponses(mediaType: string, what: string): MethodDecorat
       headers: cached,
     }),
     ApiProblems(400, 403, 404, 416),
+  );
+}
+
+/**
+ * A JSON list served from the page cache: 200 with `type`, or 304 to a matching `If-None-Match`,
+ * both with `ETag` and `Cache-Control`.
+ */
+export function ApiPageResponses(type: Type<unknown>): MethodDecorator {
+  const cached = headerRefs('ETag', 'Cache-Control');
+  return applyDecorators(
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'The `ETag` of the page you hold; a match is answered 304 without the page.',
+      schema: { type: 'string', maxLength: 1024 },
+    }),
+    ApiResponse({ status: 200, description: 'The page', headers: cached, type }),
+    ApiResponse({
+      status: 304,
+      description: 'Not modified: your copy (its `ETag` sent in `If-None-Match`) is current',
+      headers: cached,
+    }),
   );
 }

@@ -25,8 +25,8 @@ export interface FileStream {
   readonly contentType: string;
   /** Size of the whole file: ranges are checked against it before anything is read. */
   readonly size: number;
-  /** Streams the file, or `range` of it (always inside `size`). */
-  open(range?: ByteRange): Promise<Readable>;
+  /** The file, or `range` of it (always inside `size`): streamed, or from memory. */
+  open(range?: ByteRange): Promise<Readable | Buffer>;
 }
 
 /** The request headers `answerFile` reads. */
@@ -39,7 +39,7 @@ export interface FileRequest {
 export interface FileAnswer {
   readonly status: 200 | 206 | 302 | 304;
   readonly headers: Record<string, string>;
-  readonly body?: Readable;
+  readonly body?: Readable | Buffer;
 }
 
 /** Answers `request` with `file`: 304, 302, 206 or 200; an unsatisfiable range throws (→ 416). */
@@ -92,15 +92,19 @@ function cacheHeaders(visibility: FileResponse['visibility']): Record<string, st
     : { 'cache-control': 'private, no-cache', vary: 'Authorization' };
 }
 
+/** Whether an `If-None-Match` header holds `etag` (weakly compared, as RFC 9110 §13.1.2 says). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return (
+    ifNoneMatch.trim() === '*' ||
+    ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+  );
+}
+
 /** RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it. */
 function notModified(file: FileResponse, request: FileRequest): boolean {
   const ifNoneMatch = request['if-none-match'];
-  if (ifNoneMatch) {
-    return (
-      ifNoneMatch.trim() === '*' ||
-      ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)
-    );
-  }
+  if (ifNoneMatch) return matchesEtag(ifNoneMatch, file.etag);
   const since = Date.parse(request['if-modified-since'] ?? '');
   // HTTP dates have whole seconds.
   return (

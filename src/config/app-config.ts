@@ -6,9 +6,12 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type {
   AuthConfig,
   BlobsConfig,
+  GalleryConfig,
   CorsConfig,
   DatabaseConfig,
   GenerationConfig,
+  HealthConfig,
+  MetricsConfig,
   PromptsConfig,
   ProvidersConfig,
   SchedulesConfig,
@@ -33,10 +36,13 @@ export class AppConfig {
   readonly auth: AuthConfig;
   readonly database: DatabaseConfig;
   readonly blobs: BlobsConfig;
+  readonly gallery: GalleryConfig;
   readonly providers: ProvidersConfig;
   readonly prompts: PromptsConfig;
   readonly schedules: SchedulesConfig;
   readonly generation: GenerationConfig;
+  readonly health: HealthConfig;
+  readonly metrics: MetricsConfig;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -125,10 +131,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
       mongoUri: vars.MONGODB_URI,
     },
+    gallery: {
+      pageCacheTtlMs: vars.GALLERY_CACHE_TTL_MS,
+      pageCacheMaxBytes: vars.GALLERY_CACHE_MAX_BYTES,
+      blobCacheMaxBytes: vars.GALLERY_BLOB_CACHE_MAX_BYTES,
+    },
     blobs: {
       driver: vars.BLOB_DRIVER,
       localDir: inDataDir(vars.BLOB_LOCAL_DIR, 'blobs'),
       sweepGraceMs: vars.BLOB_SWEEP_GRACE_MS,
+      sweepIntervalMs: vars.SWEEP_INTERVAL_MS,
       signedUrls: vars.BLOB_SIGNED_URLS,
       signedUrlTtlSeconds: vars.BLOB_SIGNED_URL_TTL_SECONDS,
       azure: {
@@ -199,9 +211,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: vars.GENERATION_POLL_MS,
       maxActivePerUser: vars.GENERATION_MAX_ACTIVE_PER_USER,
       shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+      queue: { engine: vars.JOB_QUEUE, redisUrl: vars.REDIS_URL, prefix: vars.BULLMQ_PREFIX },
       dailyImageQuota: vars.DAILY_IMAGE_QUOTA,
       maxImagePixels: vars.MAX_IMAGE_PIXELS,
     },
+    health: { minFreeDiskBytes: vars.MIN_FREE_DISK_BYTES },
+    metrics: { token: vars.METRICS_TOKEN },
   });
 }
 

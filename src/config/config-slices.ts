@@ -2,6 +2,7 @@ import type {
   BLOB_DRIVERS,
   CATCH_UP_POLICIES,
   DATABASE_DRIVERS,
+  JOB_QUEUES,
   PROMPT_STRATEGIES,
 } from './env.schema.js';
 
@@ -74,6 +75,8 @@ export abstract class BlobsConfig {
   readonly driver: (typeof BLOB_DRIVERS)[number];
   readonly localDir: string;
   readonly sweepGraceMs: number;
+  /** Periodic sweeps of orphan blobs and abandoned temp files (ms); 0: at boot only. */
+  readonly sweepIntervalMs: number;
   /** Content routes redirect to signed URLs where the store can make them. */
   readonly signedUrls: boolean;
   readonly signedUrlTtlSeconds: number;
@@ -157,9 +160,36 @@ export abstract class GenerationConfig {
   readonly maxActivePerUser: number;
   /** On SIGTERM, how long running jobs get before they are released (ms); bounds the exit. */
   readonly shutdownGraceMs: number;
+  /** The job engine (JOB_QUEUE), and for `bullmq` its Redis and key prefix. */
+  readonly queue: {
+    readonly engine: (typeof JOB_QUEUES)[number];
+    readonly redisUrl?: string;
+    readonly prefix: string;
+  };
   /** Images per user per UTC day; 0: no limit. */
   readonly dailyImageQuota: number;
   readonly maxImagePixels: number;
+}
+
+/** The Prometheus endpoint. */
+export abstract class MetricsConfig {
+  /** Bearer token `GET /metrics` requires; unset: the route does not exist (404). */
+  readonly token?: string;
+}
+
+/** What readiness checks beyond the stores answering. */
+export abstract class HealthConfig {
+  /** Least free disk space (bytes) under the local blob store and the SQLite file; 0: unchecked. */
+  readonly minFreeDiskBytes: number;
+}
+
+/** The gallery's cache of serialised pages (lists). */
+export abstract class GalleryConfig {
+  /** How long a page is served from memory; the freshness bound across replicas. 0: off. */
+  readonly pageCacheTtlMs: number;
+  readonly pageCacheMaxBytes: number;
+  /** Memory for the bytes of blobs served often (images, thumbnails); 0: none. */
+  readonly blobCacheMaxBytes: number;
 }
 
 /** Each slice's token, by its name in `AppConfig`. */
@@ -170,8 +200,11 @@ export const SLICES = {
   auth: AuthConfig,
   database: DatabaseConfig,
   blobs: BlobsConfig,
+  gallery: GalleryConfig,
   providers: ProvidersConfig,
   prompts: PromptsConfig,
   schedules: SchedulesConfig,
   generation: GenerationConfig,
+  health: HealthConfig,
+  metrics: MetricsConfig,
 } as const;

@@ -22,6 +22,7 @@ export const BLOB_DRIVERS = ['local', 'azure', 's3'] as const;
 export const IMAGE_PROVIDERS = ['offline', 'openai', 'replicate'] as const;
 export const PROMPT_STRATEGIES = ['random', 'literal', 'llm'] as const;
 export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
+export const JOB_QUEUES = ['local', 'bullmq'] as const;
 
 type Env = EnvironmentVariables;
 const AWS_PAIR = 'the other of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY is set';
@@ -52,6 +53,17 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /**
+   * Bearer token that `GET /metrics` (Prometheus) requires; unset: no `/metrics` route at all (404),
+   * so nothing about the service leaks by default. A long random value (`openssl rand -hex 32`).
+   */
+  @Satisfies(
+    'must be at least 16 characters (generate one with `openssl rand -hex 32`)',
+    (token) => (typeof token !== 'string' ? true : token.length >= 16),
+  )
+  @OptionalString()
+  METRICS_TOKEN?: string;
 
   /** Largest accepted request body, in bytes; larger bodies get 413. */
   @IsIntegerVar(1024, 16 * 1024 * 1024)
@@ -113,9 +125,26 @@ export class EnvironmentVariables {
   @OptionalString()
   BLOB_LOCAL_DIR?: string;
 
-  /** Blobs no record points at are swept at boot once they are older than this (ms). */
+  /**
+   * Blobs no record points at, and the local store's abandoned temp files, are swept once they
+   * are older than this (ms): a younger one may be a write in flight on another replica.
+   */
   @IsIntegerVar(0)
   BLOB_SWEEP_GRACE_MS = 15 * 60_000;
+
+  /**
+   * How often each replica sweeps orphan blobs and abandoned temp files (ms), besides once at
+   * boot; 0: at boot only. Sweeps are idempotent, so replicas sweeping at once is harmless.
+   */
+  @IsIntegerVar(0)
+  SWEEP_INTERVAL_MS = 60 * 60_000;
+
+  /**
+   * Readiness fails (503, naming the store) when the disk under the local blob store or the
+   * SQLite file has less free space than this (bytes); 0: no check.
+   */
+  @IsIntegerVar(0)
+  MIN_FREE_DISK_BYTES = 100 * 1024 * 1024;
 
   /** Provider used when a request names none. */
   @IsIn(IMAGE_PROVIDERS)
@@ -163,6 +192,26 @@ export class EnvironmentVariables {
    */
   @IsIntegerVar(0, 600_000)
   SHUTDOWN_GRACE_MS = 20_000;
+
+  /**
+   * The job engine: `local` (the record store is the queue, polled by each replica; provider
+   * limits per replica) or `bullmq` (BullMQ on Redis at REDIS_URL: one queue per provider, its
+   * limits global across replicas, stalled jobs recovered, progress relayed to every replica).
+   */
+  @IsIn(JOB_QUEUES)
+  JOB_QUEUE: (typeof JOB_QUEUES)[number] = 'local';
+
+  /** Redis for JOB_QUEUE=bullmq, e.g. `redis://127.0.0.1:6379` (`redis://:password@host:6379/0`). */
+  @RequiredWith('JOB_QUEUE', 'bullmq')
+  @IsOptional()
+  @Matches(/^redis:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of every Redis key of the job engine: replicas sharing one must share it. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'BULLMQ_PREFIX must be 1-64 letters, digits, _ . -',
+  })
+  BULLMQ_PREFIX = 'image-forge';
 
   /** Queued + running jobs one user may have at once; more get 429. */
   @IsIntegerVar(1)
@@ -282,6 +331,26 @@ export class EnvironmentVariables {
   @RequiredWhen(AWS_PAIR, (vars: Env) => Boolean(vars.AWS_ACCESS_KEY_ID))
   @OptionalString()
   AWS_SECRET_ACCESS_KEY?: string;
+
+  /**
+   * How long a serialised gallery page is served from memory (ms): the freshness bound of every
+   * list across replicas (a new, re-tagged, made-private or deleted image shows on every replica
+   * within it; on the replica that made the change, at once). 0 turns the cache off.
+   */
+  @IsIntegerVar(0, 60_000)
+  GALLERY_CACHE_TTL_MS = 1000;
+
+  /** Memory the gallery's page cache may hold (bytes of serialised pages); the oldest go first. */
+  @IsIntegerVar(0)
+  GALLERY_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
+  /**
+   * Memory for image and thumbnail bytes served often (bytes; 0: none). Each replica keeps the
+   * most recently sent blobs (up to 1/8 of this each); access is checked against the record store
+   * on every request all the same.
+   */
+  @IsIntegerVar(0)
+  GALLERY_BLOB_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
   /** Content routes redirect (302) to a short-lived signed URL where the blob store can make one. */
   @IsFlag()

@@ -5,8 +5,9 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { RequireScope } from '../auth/scopes.js';
 import { OptionalAuth, Public } from '../auth/public.decorator.js';
-import { ApiAuth, ApiBlobResponses, ApiProblems } from '../common/api-docs.js';
+import { ApiAuth, ApiBlobResponses, ApiPageResponses, ApiProblems } from '../common/api-docs.js';
 import { sendFile } from '../common/file-response.js';
+import { sendPage } from '../common/page-response.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import {
   ContentQueryDto,
@@ -17,29 +18,46 @@ import {
   UpdateImageDto,
 } from './dto/image.dto.js';
 import { GalleryService } from './gallery.service.js';
+import { PageCache } from './page-cache.js';
 
 @ApiTags('gallery')
 @Controller()
 export class GalleryController {
-  constructor(private readonly gallery: GalleryService) {}
+  constructor(
+    private readonly gallery: GalleryService,
+    private readonly pages: PageCache,
+  ) {}
 
-  /** Everyone's public images, newest first, with search and filters. No token needed. */
+  /**
+   * Everyone's public images, newest first, with search and filters. No token needed. Pages are
+   * served from memory for up to `GALLERY_CACHE_TTL_MS` (1 s): a change shows within that on every
+   * replica. Shared caches may keep a page as long (`s-maxage`); send its `ETag` in
+   * `If-None-Match` to get a 304 while it has not changed.
+   */
   @Public()
   @Get('images')
   @ApiOperation({ summary: 'Browse the public gallery', operationId: 'listPublicImages' })
+  @ApiPageResponses(ImageListDto)
   @ApiProblems(400)
-  listPublic(@Query() query: ImageQueryDto): Promise<ImageListDto> {
-    return this.gallery.listPublic(query);
+  async listPublic(@Query() query: ImageQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const page = await this.gallery.publicPage(reply.request.url, query);
+    sendPage(reply, page, this.pages.caching('public'));
   }
 
-  /** My images, private ones too, newest first, with the same search and filters. */
+  /** My images, private ones too, newest first, with the same search, filters and ETags. */
   @Get('me/images')
   @ApiAuth()
   @RequireScope('images:read')
   @ApiOperation({ summary: 'Browse my history', operationId: 'listMyImages' })
+  @ApiPageResponses(ImageListDto)
   @ApiProblems(400)
-  listMine(@CurrentUser() user: AuthUser, @Query() query: MyImageQueryDto): Promise<ImageListDto> {
-    return this.gallery.listMine(user, query);
+  async listMine(
+    @CurrentUser() user: AuthUser,
+    @Query() query: MyImageQueryDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const page = await this.gallery.myPage(user, reply.request.url, query);
+    sendPage(reply, page, this.pages.caching('private'));
   }
 
   /** A public image, or one of mine (send a token to see your private images). */

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
-import { GalleryController } from './gallery.controller.js';
 import { ContentUrls } from './content-urls.js';
+import { GalleryFastPaths } from './fast-paths.js';
+import { GalleryController } from './gallery.controller.js';
 import { GalleryService } from './gallery.service.js';
+import { PageCache } from './page-cache.js';
 
-@Module({ controllers: [GalleryController], providers: [GalleryService, ContentUrls] })
+@Module({
+  controllers: [GalleryController],
+  providers: [GalleryService, ContentUrls, PageCache, GalleryFastPaths],
+})
 export class GalleryModule {}

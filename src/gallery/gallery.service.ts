@@ -3,8 +3,10 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { readPage } from '../common/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors.js';
 import type { FileResponse, FileStream } from '../common/file-response.js';
+import type { SerialisedPage } from '../common/page-response.js';
 import { normalizeTag, normalizeTags } from '../common/tags.js';
-import { BlobsConfig } from '../config/config-slices.js';
+import { BoundedCache } from '../common/bounded-cache.js';
+import { BlobsConfig, GalleryConfig } from '../config/config-slices.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
@@ -17,10 +19,17 @@ import {
   type UpdateImageDto,
 } from './dto/image.dto.js';
 import { ContentUrls, type ContentGrant, type ContentKind } from './content-urls.js';
+import { PageCache } from './page-cache.js';
 
 @Injectable()
 export class GalleryService {
   private readonly logger = new Logger(GalleryService.name);
+  /**
+   * Bytes of blobs sent recently, by key. A key is an image's and never reused, and its bytes
+   * never change, so they never go stale; who may read them is checked on every request.
+   */
+  private readonly blobBytes: BoundedCache<Buffer>;
+  private readonly maxCachedBlob: number;
 
   constructor(
     private readonly images: ImagesRepository,
@@ -28,16 +37,32 @@ export class GalleryService {
     private readonly blobs: BlobStore,
     private readonly config: BlobsConfig,
     private readonly urls: ContentUrls,
-  ) {}
-
-  /** The public gallery: everyone's public images, newest first. */
-  listPublic(query: ImageQueryDto): Promise<ImageListDto> {
-    return this.list({ ...filterOf(query), visibility: 'public' }, query);
+    private readonly pages: PageCache,
+    gallery: GalleryConfig,
+  ) {
+    this.blobBytes = new BoundedCache((bytes) => bytes.length, gallery.blobCacheMaxBytes);
+    this.maxCachedBlob = Math.floor(gallery.blobCacheMaxBytes / 8);
   }
 
-  /** My history: my images, private ones too. */
-  listMine(user: AuthUser, query: MyImageQueryDto): Promise<ImageListDto> {
-    return this.list({ ...filterOf(query), ownerId: user.id, visibility: query.visibility }, query);
+  /**
+   * The public gallery: everyone's public images, newest first, serialised (from the page cache
+   * while fresh). `url` is the request's path and query, the cache key: the page is the same for
+   * everyone who asks it. New images show once cached pages expire (`GALLERY_CACHE_TTL_MS`);
+   * changes made through this service clear the cache at once.
+   */
+  publicPage(url: string, query: ImageQueryDto): Promise<SerialisedPage> {
+    const filter: ImageFilter = { ...filterOf(query), visibility: 'public' };
+    return this.pages.getOrBuild(PageCache.keyFor(url), () => this.list(filter, query));
+  }
+
+  /** My history: my images, private ones too; cached under my id. */
+  myPage(user: AuthUser, url: string, query: MyImageQueryDto): Promise<SerialisedPage> {
+    const filter: ImageFilter = {
+      ...filterOf(query),
+      ownerId: user.id,
+      visibility: query.visibility,
+    };
+    return this.pages.getOrBuild(PageCache.keyFor(url, user.id), () => this.list(filter, query));
   }
 
   async get(user: AuthUser | undefined, id: string): Promise<ImageDto> {
@@ -74,6 +99,7 @@ export class GalleryService {
       tags: patch.tags ? normalizeTags(patch.tags) : undefined,
     });
     if (!updated) throw new NotFoundError('No such image');
+    this.pages.clear();
     return this.toDto(updated);
   }
 
@@ -87,6 +113,9 @@ export class GalleryService {
     const image = await this.owned(user, id);
     await this.jobs.removeImageId(image.jobId, id, new Date().toISOString());
     if (!(await this.images.delete(id))) throw new NotFoundError('No such image');
+    this.pages.clear();
+    this.blobBytes.delete(image.blobKey);
+    this.blobBytes.delete(image.thumbnailKey);
     const results = await Promise.allSettled([
       this.blobs.delete(image.blobKey),
       this.blobs.delete(image.thumbnailKey),
@@ -124,14 +153,34 @@ export class GalleryService {
     return url ? { redirect: url } : null;
   }
 
-  /** The bytes in the store: the record holds the image's size, only the store a thumbnail's. */
+  /**
+   * The bytes: from memory when sent recently, else from the store. Small enough blobs are read
+   * whole (one read, no stream) and kept; ranges of others are streamed. The record holds the
+   * image's size; a thumbnail's comes from the store (or from memory).
+   */
   private async bytes(image: ImageRecord, kind: ContentKind, key: string): Promise<FileStream> {
+    const contentType = kind === 'image' ? image.contentType : image.thumbnailContentType;
+    const cached = this.blobBytes.get(key);
+    if (cached) {
+      return {
+        contentType,
+        size: cached.length,
+        open: async (range) => (range ? cached.subarray(range.start, range.end + 1) : cached),
+      };
+    }
     const size = kind === 'image' ? image.byteSize : (await this.blobs.stat(key))?.size;
     if (size === undefined) return this.missing(image, key);
     return {
-      contentType: kind === 'image' ? image.contentType : image.thumbnailContentType,
+      contentType,
       size,
-      open: async (range) => (await this.blobs.get(key, range))?.stream ?? this.missing(image, key),
+      open: async (range) => {
+        if (range || size > this.maxCachedBlob) {
+          return (await this.blobs.get(key, range))?.stream ?? this.missing(image, key);
+        }
+        const bytes = (await this.blobs.read(key)) ?? this.missing(image, key);
+        this.blobBytes.set(key, bytes);
+        return bytes;
+      },
     };
   }
 

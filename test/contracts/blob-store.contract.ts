@@ -309,6 +309,20 @@ export function describeBlobStoreContract(
       });
     });
 
+    describe('read', () => {
+      it('gives back the whole blob as a Buffer, and null where there is none', async () => {
+        const bytes = randomBytes(70_000);
+        await store.put('images/2026/11/whole.png', bytes, PNG);
+
+        const back = await store.read('images/2026/11/whole.png');
+        expect(Buffer.isBuffer(back)).toBe(true);
+        expect(back!.equals(bytes)).toBe(true);
+        await expect(store.read('images/2026/11/none.png')).resolves.toBeNull();
+        // A "folder" of keys is not a blob.
+        await expect(store.read('images/2026')).resolves.toBeNull();
+      });
+    });
+
     describe('ranged get', () => {
       const bytes = randomBytes(1_000);
 

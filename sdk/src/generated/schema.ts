@@ -463,7 +463,10 @@ export interface paths {
         };
         /**
          * Browse the public gallery
-         * @description Everyone's public images, newest first, with search and filters. No token needed.
+         * @description Everyone's public images, newest first, with search and filters. No token needed. Pages are
+         *     served from memory for up to `GALLERY_CACHE_TTL_MS` (1 s): a change shows within that on every
+         *     replica. Shared caches may keep a page as long (`s-maxage`); send its `ETag` in
+         *     `If-None-Match` to get a 304 while it has not changed.
          */
         get: operations["listPublicImages"];
         put?: never;
@@ -483,7 +486,7 @@ export interface paths {
         };
         /**
          * Browse my history
-         * @description My images, private ones too, newest first, with the same search and filters.
+         * @description My images, private ones too, newest first, with the same search, filters and ETags.
          *
          *     An API key needs the `images:read` scope.
          */
@@ -737,7 +740,8 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description The service can do its work: the record store and blob store answer.
+         * @description The service can do its work: the record store and blob store answer and their disks have
+         *     room, it is not shutting down, and no job run is stuck past its deadline.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -998,16 +1002,18 @@ export interface components {
          * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
          *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
          *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
-         *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+         *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`; `crashed` (the
+         *     process running it died on every attempt: never retried further).
          * @enum {string}
          */
-        JobErrorCode: "rate_limited" | "timeout" | "provider_error" | "provider_auth" | "provider_billing" | "provider_rejected" | "content_policy" | "prediction_failed" | "prediction_canceled" | "download_refused" | "download_failed" | "download_timeout" | "download_too_large" | "invalid_image" | "invalid_request" | "storage_error" | "internal_error";
+        JobErrorCode: "rate_limited" | "timeout" | "provider_error" | "provider_auth" | "provider_billing" | "provider_rejected" | "content_policy" | "prediction_failed" | "prediction_canceled" | "download_refused" | "download_failed" | "download_timeout" | "download_too_large" | "invalid_image" | "invalid_request" | "storage_error" | "internal_error" | "crashed";
         JobErrorDto: {
             /**
              * @description Machine-readable: `rate_limited`, `timeout`, `provider_error` (retried); `provider_auth`,
              *     `provider_billing`, `provider_rejected`, `content_policy` (the provider refused, never retried);
              *     `prediction_failed`, `prediction_canceled` (Replicate); `download_*` (fetching the provider's
-             *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`.
+             *     output); `invalid_image`, `invalid_request`, `storage_error`, `internal_error`; `crashed` (the
+             *     process running it died on every attempt: never retried further).
              */
             code: components["schemas"]["JobErrorCode"];
             /** @description What went wrong, for a person. */
@@ -1335,9 +1341,9 @@ export interface components {
         Location: string;
         /** @description Present (`true`) when the response replays the job of an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
-        /** @description Strong entity tag of the bytes (the image hash); send it back in `If-None-Match`. */
+        /** @description Strong entity tag of the body (an image: its hash; a page: a hash of its bytes); send it back in `If-None-Match`. */
         ETag: string;
-        /** @description Public images: `public, no-cache`; private ones: `private, no-cache`. Caches may keep the bytes but revalidate them (a cheap 304) before each reuse, so making an image private or deleting it takes effect at once. */
+        /** @description Image bytes: `public, no-cache` or `private, no-cache`: caches may keep the bytes but revalidate them (a cheap 304) before each reuse, so making an image private or deleting it takes effect at once. The public gallery: `public, max-age=0, s-maxage=1` (shared caches may keep a page as long as the server does); your own pages: `private, no-cache`. */
         "Cache-Control": string;
         /** @description Byte ranges are supported. */
         "Accept-Ranges": "bytes";
@@ -2862,20 +2868,36 @@ export interface operations {
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the page you hold; a match is answered 304 without the page. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The page */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImageListDto"];
                 };
+            };
+            /** @description Not modified: your copy (its `ETag` sent in `If-None-Match`) is current */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: `errors` names each field at fault */
             400: {
@@ -2908,20 +2930,36 @@ export interface operations {
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the page you hold; a match is answered 304 without the page. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The page */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImageListDto"];
                 };
+            };
+            /** @description Not modified: your copy (its `ETag` sent in `If-None-Match`) is current */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: `errors` names each field at fault */
             400: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,6 +59,17 @@ export class LocalBlobStore extends BlobStore {
     return { stream, size: info.size, contentType: info.contentType };
   }
 
+  /** One `readFile`: no `stat` first, no stream. */
+  override async read(key: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      // A directory where the file should be: no blob, as `stat` says.
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') return null;
+      throw translateFsError(error);
+    }
+  }
+
   async stat(key: string): Promise<BlobInfo | null> {
     try {
       const stats = await stat(this.pathOf(key));
@@ -109,6 +120,25 @@ export class LocalBlobStore extends BlobStore {
     if (!path.startsWith(this.root + sep)) throw new InvalidBlobKeyError(key);
     return path;
   }
+}
+
+/**
+ * Removes the temp files under a local store's `root` last modified before `olderThan`: what a
+ * write killed between its first byte and its rename leaves (a live write touches its file as it
+ * goes). Returns how many it removed.
+ */
+export async function sweepLocalTempFiles(root: string, olderThan: Date): Promise<number> {
+  let removed = 0;
+  for await (const path of walk(join(resolve(root), TEMP_DIR))) {
+    try {
+      if ((await stat(path)).mtime >= olderThan) continue;
+      await unlink(path);
+      removed++;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+  return removed;
 }
 
 async function* walk(dir: string): AsyncIterable<string> {

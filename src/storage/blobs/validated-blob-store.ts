@@ -24,6 +24,11 @@ export class ValidatedBlobStore extends BlobStore {
     return this.store.get(key, range);
   }
 
+  override async read(key: string): Promise<Buffer | null> {
+    assertValidKey(key);
+    return this.store.read(key);
+  }
+
   async stat(key: string): Promise<BlobInfo | null> {
     assertValidKey(key);
     return this.store.stat(key);

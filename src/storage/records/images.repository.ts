@@ -38,7 +38,14 @@ export abstract class ImagesRepository {
    * for every adapter; a `q` without a word finds nothing.
    */
   list(filter: ImageFilter, page: PageRequest): Promise<ImageRecord[]> {
-    const { q, ...query } = filter;
+    const { q, ...bounds } = filter;
+    let query: ImageQuery = bounds;
+    if (query.to !== undefined && page.after !== undefined) {
+      // `to` and the cursor are both upper bounds on (createdAt, id): only the tighter one
+      // matters, and one range lets a store walk its index (both at once made SQLite scan).
+      if (query.to <= page.after.createdAt) page = { limit: page.limit };
+      else query = { ...query, to: undefined };
+    }
     if (q === undefined) return this.listMatching(query, page);
     const search = parseImageSearch(q);
     return search ? this.listMatching({ ...query, search }, page) : Promise.resolve([]);

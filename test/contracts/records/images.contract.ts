@@ -175,6 +175,18 @@ export function describeImagesContract(open: OpenRecordStore): void {
           await expect(images.list(filter, { limit: 50 }).then(idsOf)).resolves.toEqual(expected);
         });
 
+        it.each([
+          ['to before the cursor: to decides', at(3), 5, [2, 1]],
+          ['to after the cursor: the cursor decides', at(6), 4, [3, 2, 1]],
+          ['to at the cursor instant', at(4), 4, [3, 2, 1]],
+        ])('to + cursor: %s', async (_label, to, cursorAt, positions) => {
+          const after = { createdAt: set[cursorAt - 1].createdAt, id: set[cursorAt - 1].id };
+
+          await expect(images.list({ to }, { limit: 50, after }).then(idsOf)).resolves.toEqual(
+            positions.map((p) => set[p - 1].id),
+          );
+        });
+
         it('pages within a filter', async () => {
           const pages = await collectPages(
             (page) => images.list({ visibility: 'public' }, page),

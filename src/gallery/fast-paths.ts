@@ -1,0 +1,79 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { answerFile } from '../common/file-response.js';
+import { isId } from '../common/ids.js';
+import { sendPage } from '../common/page-response.js';
+import { API_PREFIX } from '../openapi/swagger.js';
+import type { ContentKind } from './content-urls.js';
+import { GalleryService } from './gallery.service.js';
+import { PageCache } from './page-cache.js';
+
+/** The anonymous hot routes, as Fastify knows them, and what each serves. */
+const ROUTES: Readonly<Record<string, 'page' | ContentKind>> = {
+  [`/${API_PREFIX}/images`]: 'page',
+  [`/${API_PREFIX}/images/:id/content`]: 'image',
+  [`/${API_PREFIX}/images/:id/thumbnail`]: 'thumbnail',
+};
+
+/**
+ * What every visitor asks for, answered before Nest's pipeline runs (guards, pipes, interceptors:
+ * most of a small request's cost), by the same service calls the controller makes:
+ * - a public gallery page that is in the page cache (only pages the controller built are cached,
+ *   so each was a valid query; the route takes no credentials and lists public images only, so its
+ *   answer is the same for everyone);
+ * - a public image's or thumbnail's bytes, asked without credentials, signature or range (the
+ *   record is read on every request: access is decided as the controller decides it).
+ * Anything else, and any failure, goes on to the controller, which answers it (errors included)
+ * as always. The request's other hooks (request id, security headers, CORS, logging, metrics)
+ * run all the same: this is a `preHandler`.
+ */
+@Injectable()
+export class GalleryFastPaths implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly pages: PageCache,
+    private readonly gallery: GalleryService,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const caching = this.pages.caching('public');
+    fastify.addHook('preHandler', (request, reply, done) => {
+      const route = ROUTES[request.routeOptions.url ?? ''];
+      if (route === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        done();
+      } else if (route === 'page') {
+        const page = this.pages.get(PageCache.keyFor(request.url));
+        if (page) sendPage(reply, page, caching);
+        else done();
+      } else if (isPlainAnonymous(request)) {
+        this.sendContent(request, reply, route).then(undefined, () => done());
+      } else {
+        done();
+      }
+    });
+  }
+
+  private async sendContent(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: ContentKind,
+  ): Promise<void> {
+    const { id } = request.params as { id: string };
+    const file = await this.gallery.content(undefined, id, kind, {});
+    const answer = await answerFile(file, request.headers);
+    void reply.status(answer.status).headers(answer.headers).send(answer.body);
+  }
+}
+
+/** No credentials, no query (a signature), no range: the plainest request for a public blob. */
+function isPlainAnonymous(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return (
+    headers.authorization === undefined &&
+    headers.range === undefined &&
+    !request.url.includes('?') &&
+    isId((request.params as { id?: string }).id ?? '')
+  );
+}

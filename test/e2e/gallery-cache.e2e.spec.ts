@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
+import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
+import type { ImageRecord } from '../../src/domain/records.js';
+import { makeImage } from '../fixtures/records.js';
+import { register, startApp, type Account, type TestApp } from '../support/app.js';
+import { sleep } from '../support/wait.js';
+
+/** The freshness bound under test (the default). */
+const TTL_MS = 1000;
+/** What a check may add to it: the poll interval and a loaded machine's scheduling. */
+const SLACK_MS = 250;
+const PAGE = '/api/v1/images?limit=50';
+
+/**
+ * The gallery's page cache on two replicas sharing one store (one SQLite file): a change made
+ * anywhere shows on every replica within GALLERY_CACHE_TTL_MS, on the replica that made it at
+ * once; no one is ever served a page built for someone else; ETags answer 304.
+ */
+describe('e2e: gallery page cache across replicas', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-forge-page-cache-'));
+  let a: TestApp;
+  let b: TestApp;
+  let sqlite: SqliteDatabase;
+  let store: SqliteImagesRepository;
+  let owner: Account;
+  let other: Account;
+  let createdAt = Date.parse('2026-06-01T00:00:00.000Z');
+
+  beforeAll(async () => {
+    a = await startApp({ GALLERY_CACHE_TTL_MS: String(TTL_MS) }, dir);
+    b = await startApp({ GALLERY_CACHE_TTL_MS: String(TTL_MS) }, dir);
+    sqlite = new SqliteDatabase(join(dir, 'image-forge.db'));
+    store = new SqliteImagesRepository(sqlite);
+    owner = await register(a.http);
+    other = await register(a.http);
+  });
+
+  afterAll(async () => {
+    sqlite.close();
+    await a.close({ keepData: true });
+    await b.close({ keepData: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** An image written straight to the shared store, as another replica's job would. */
+  async function insert(overrides: Partial<ImageRecord> = {}): Promise<ImageRecord> {
+    createdAt += 1000;
+    return store.insert(
+      makeImage({ ownerId: owner.id, createdAt: new Date(createdAt).toISOString(), ...overrides }),
+    );
+  }
+
+  async function ids(app: TestApp, url = PAGE, auth?: Account): Promise<string[]> {
+    const response = await app.http
+      .get(url)
+      .set(auth ? auth.auth : {})
+      .expect(200);
+    return (response.body as { items: { id: string }[] }).items.map((item) => item.id);
+  }
+
+  /** Polls `app` until `done(ids)`; returns how long that took after `since`. */
+  async function until(
+    app: TestApp,
+    done: (ids: string[]) => boolean,
+    since: number,
+    url = PAGE,
+    auth?: Account,
+  ): Promise<number> {
+    while (Date.now() - since < TTL_MS + 5000) {
+      if (done(await ids(app, url, auth))) return Date.now() - since;
+      await sleep(25);
+    }
+    throw new Error('never became fresh');
+  }
+
+  it('shows a new public image on every replica within the TTL (its cached page first)', async () => {
+    await ids(a);
+    await ids(b);
+    const changed = Date.now();
+    const image = await insert();
+
+    // Both replicas had the page cached: it is served as it was until it expires.
+    expect(await ids(b)).not.toContain(image.id);
+    const latencies = await Promise.all(
+      [a, b].map((app) => until(app, (list) => list.includes(image.id), changed)),
+    );
+    for (const latency of latencies) expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+  });
+
+  it('hides an image made private at once on the replica that changed it, within the TTL on the other', async () => {
+    const image = await insert();
+    await until(b, (list) => list.includes(image.id), Date.now());
+    await until(a, (list) => list.includes(image.id), Date.now());
+
+    const changed = Date.now();
+    await a.http
+      .patch(`/api/v1/images/${image.id}`)
+      .set(owner.auth)
+      .send({ visibility: 'private' })
+      .expect(200);
+
+    expect(await ids(a)).not.toContain(image.id);
+    const latency = await until(b, (list) => !list.includes(image.id), changed);
+    expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+  });
+
+  it('drops a deleted image at once where it was deleted, within the TTL on the other replica', async () => {
+    const image = await insert();
+    await until(b, (list) => list.includes(image.id), Date.now());
+    await until(a, (list) => list.includes(image.id), Date.now());
+
+    const changed = Date.now();
+    await a.http.delete(`/api/v1/images/${image.id}`).set(owner.auth).expect(204);
+
+    expect(await ids(a)).not.toContain(image.id);
+    const latency = await until(b, (list) => !list.includes(image.id), changed);
+    expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+  });
+
+  it('never puts a private image in an anonymous page, nor one user’s page in another’s', async () => {
+    const secret = await insert({ visibility: 'private' });
+    const others = await insert({ ownerId: other.id, visibility: 'private' });
+    const mine = '/api/v1/me/images?limit=50';
+
+    // The same URL, asked by the owner first (filling the cache), then by others, on both replicas.
+    for (const app of [a, b]) {
+      expect(await ids(app, mine, owner)).toContain(secret.id);
+      const theirs = await ids(app, mine, other);
+      expect(theirs).not.toContain(secret.id);
+      expect(theirs).toContain(others.id);
+      expect(await ids(app, mine, owner)).not.toContain(others.id);
+      expect(await ids(app)).not.toContain(secret.id);
+      expect(await ids(app)).not.toContain(others.id);
+    }
+    await b.http.get(mine).expect(401);
+  });
+
+  it('answers a matching If-None-Match with 304, and a changed page with its new ETag', async () => {
+    const first = await b.http.get(PAGE).expect(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=0, s-maxage=1');
+    expect(first.headers.vary ?? '').not.toMatch(/authorization/i);
+
+    const again = await b.http.get(PAGE).set('If-None-Match', etag).expect(304);
+    expect(again.text ?? '').toBe('');
+    expect(again.headers.etag).toBe(etag);
+    // Served from the cache before Nest's pipeline: the edge's headers are there all the same.
+    expect(again.headers['x-request-id']).toBeTruthy();
+    expect(again.headers['x-content-type-options']).toBe('nosniff');
+
+    const changed = Date.now();
+    await insert();
+    await until(b, () => true, changed);
+    await sleep(TTL_MS + 50);
+    const fresh = await b.http.get(PAGE).set('If-None-Match', etag).expect(200);
+    expect(fresh.headers.etag).not.toBe(etag);
+
+    const own = await b.http.get('/api/v1/me/images').set(owner.auth).expect(200);
+    expect(own.headers['cache-control']).toBe('private, no-cache');
+    expect(own.headers.vary).toMatch(/authorization/i);
+    await b.http
+      .get('/api/v1/me/images')
+      .set(owner.auth)
+      .set('If-None-Match', own.headers.etag)
+      .expect(304);
+  });
+
+  it('validates a query before any cache: a bad one is a 400 every time', async () => {
+    for (let i = 0; i < 2; i++) {
+      const response = await b.http.get('/api/v1/images?limit=0').expect(400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+});
