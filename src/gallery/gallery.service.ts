@@ -10,10 +10,9 @@ import { BlobsConfig, GalleryConfig } from '../config/config-slices.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
-import type { ImageRecord } from '../domain/records.js';
+import type { ImageRecord, Visibility } from '../domain/records.js';
 import {
   ImageDto,
-  type ImageListDto,
   type ImageQueryDto,
   type MyImageQueryDto,
   type UpdateImageDto,
@@ -29,6 +28,13 @@ export class GalleryService {
    * never change, so they never go stale; who may read them is checked on every request.
    */
   private readonly blobBytes: BoundedCache<Buffer>;
+  /**
+   * Each image's list item, serialised, by id: most of a page's cost is reading and serialising
+   * its items, and the same images show on many pages and queries. Kept as long as pages are
+   * (`GALLERY_CACHE_TTL_MS`, the same freshness bound); which images a page holds is always read
+   * from the store.
+   */
+  private readonly items: BoundedCache<{ json: string; visibility: Visibility }>;
   private readonly maxCachedBlob: number;
 
   constructor(
@@ -41,6 +47,11 @@ export class GalleryService {
     gallery: GalleryConfig,
   ) {
     this.blobBytes = new BoundedCache((bytes) => bytes.length, gallery.blobCacheMaxBytes);
+    this.items = new BoundedCache(
+      (item) => item.json.length,
+      gallery.pageCacheMaxBytes,
+      gallery.pageCacheTtlMs,
+    );
     this.maxCachedBlob = Math.floor(gallery.blobCacheMaxBytes / 8);
   }
 
@@ -100,6 +111,7 @@ export class GalleryService {
     });
     if (!updated) throw new NotFoundError('No such image');
     this.pages.clear();
+    this.items.delete(id);
     return this.toDto(updated);
   }
 
@@ -114,6 +126,7 @@ export class GalleryService {
     await this.jobs.removeImageId(image.jobId, id, new Date().toISOString());
     if (!(await this.images.delete(id))) throw new NotFoundError('No such image');
     this.pages.clear();
+    this.items.delete(id);
     this.blobBytes.delete(image.blobKey);
     this.blobBytes.delete(image.thumbnailKey);
     const results = await Promise.allSettled([
@@ -130,13 +143,45 @@ export class GalleryService {
     }
   }
 
-  private list(filter: ImageFilter, query: ImageQueryDto): Promise<ImageListDto> {
-    const now = Date.now();
-    return readPage(
+  /**
+   * A page as JSON: the page's keys from the store (an index read), then each image's item from
+   * the item cache while fresh, the rest read in one go. The same bytes `JSON.stringify` would make
+   * of the `ImageListDto`.
+   */
+  private async list(filter: ImageFilter, query: ImageQueryDto): Promise<string> {
+    const page = await readPage(
       query,
-      (page) => this.images.list(filter, page),
-      (image) => ImageDto.from(image, this.urls.urlsFor(image, now)),
+      (p) => this.images.listKeys(filter, p),
+      (key) => key.id,
     );
+    const items = await this.serialisedItems(page.items, filter);
+    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  /**
+   * Each image's item as JSON, in `ids`' order. An image that changed between the two reads so
+   * that it no longer fits the filter (made private, deleted) is left out of the page.
+   */
+  private async serialisedItems(ids: string[], filter: ImageFilter): Promise<string[]> {
+    const fits = (image: { visibility: Visibility }) =>
+      filter.visibility === undefined || image.visibility === filter.visibility;
+    const found = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const item = this.items.get(id);
+      if (item && fits(item)) found.set(id, item.json);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const now = Date.now();
+      for (const image of await this.images.findByIds(missing)) {
+        const json = JSON.stringify(ImageDto.from(image, this.urls.urlsFor(image, now)));
+        this.items.set(image.id, { json, visibility: image.visibility });
+        const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
+        if (fits(image) && owned) found.set(image.id, json);
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
   private toDto(image: ImageRecord): ImageDto {

@@ -53,11 +53,11 @@ export class PageCache {
     return this.pages.get(key);
   }
 
-  /** The page under `key`: the cached one while fresh, else `build`'s, serialised and kept. */
-  async getOrBuild(key: string, build: () => Promise<unknown>): Promise<SerialisedPage> {
+  /** The page under `key`: the cached one while fresh, else `build`'s JSON, kept. */
+  async getOrBuild(key: string, build: () => Promise<string>): Promise<SerialisedPage> {
     const cached = this.get(key);
     if (cached) return cached;
-    const body = Buffer.from(JSON.stringify(await build()));
+    const body = Buffer.from(await build());
     const page = { body, etag: etagOf(body) };
     this.pages.set(key, page);
     return page;

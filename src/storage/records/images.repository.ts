@@ -1,4 +1,4 @@
-import type { PageRequest } from '../../common/cursor.js';
+import type { PageCursor, PageRequest } from '../../common/cursor.js';
 import { parseImageSearch, type ImageSearch } from './image-search.js';
 import type { ImageRecord, Visibility } from '../../domain/records.js';
 
@@ -38,17 +38,24 @@ export abstract class ImagesRepository {
    * for every adapter; a `q` without a word finds nothing.
    */
   list(filter: ImageFilter, page: PageRequest): Promise<ImageRecord[]> {
-    const { q, ...bounds } = filter;
-    let query: ImageQuery = bounds;
-    if (query.to !== undefined && page.after !== undefined) {
-      // `to` and the cursor are both upper bounds on (createdAt, id): only the tighter one
-      // matters, and one range lets a store walk its index (both at once made SQLite scan).
-      if (query.to <= page.after.createdAt) page = { limit: page.limit };
-      else query = { ...query, to: undefined };
-    }
-    if (q === undefined) return this.listMatching(query, page);
-    const search = parseImageSearch(q);
-    return search ? this.listMatching({ ...query, search }, page) : Promise.resolve([]);
+    const parsed = parsedQuery(filter, page);
+    return parsed ? this.listMatching(parsed.query, parsed.page) : Promise.resolve([]);
+  }
+
+  /**
+   * `list`'s page as keys only (id and createdAt), for a caller that holds most records already
+   * (the gallery's item cache): a store that can read them from an index alone overrides
+   * `listMatchingKeys`.
+   */
+  listKeys(filter: ImageFilter, page: PageRequest): Promise<PageCursor[]> {
+    const parsed = parsedQuery(filter, page);
+    return parsed ? this.listMatchingKeys(parsed.query, parsed.page) : Promise.resolve([]);
+  }
+
+  /** The records of those of `ids` that exist, in any order. */
+  async findByIds(ids: readonly string[]): Promise<ImageRecord[]> {
+    const found = await Promise.all(ids.map((id) => this.findById(id)));
+    return found.filter((image) => image !== null);
   }
 
   abstract listByJob(jobId: string): Promise<ImageRecord[]>;
@@ -60,4 +67,30 @@ export abstract class ImagesRepository {
 
   /** `list`, with `q` parsed. */
   protected abstract listMatching(query: ImageQuery, page: PageRequest): Promise<ImageRecord[]>;
+
+  /** `listKeys`, with `q` parsed. */
+  protected async listMatchingKeys(query: ImageQuery, page: PageRequest): Promise<PageCursor[]> {
+    const images = await this.listMatching(query, page);
+    return images.map(({ id, createdAt }) => ({ id, createdAt }));
+  }
+}
+
+/**
+ * A filter and page as the adapters take them: `q` parsed (null: no word, so nothing matches),
+ * and of `to` and the cursor, both upper bounds on (createdAt, id), only the tighter one (one
+ * range lets a store walk its index; both at once made SQLite scan).
+ */
+function parsedQuery(
+  filter: ImageFilter,
+  page: PageRequest,
+): { query: ImageQuery; page: PageRequest } | null {
+  const { q, ...bounds } = filter;
+  let query: ImageQuery = bounds;
+  if (query.to !== undefined && page.after !== undefined) {
+    if (query.to <= page.after.createdAt) page = { limit: page.limit };
+    else query = { ...query, to: undefined };
+  }
+  if (q === undefined) return { query, page };
+  const search = parseImageSearch(q);
+  return search ? { query: { ...query, search }, page } : null;
 }

@@ -187,6 +187,23 @@ export function describeImagesContract(open: OpenRecordStore): void {
           );
         });
 
+        it.each(cases)('listKeys: %s, the same page as keys', async (_label, filter) => {
+          const page = { limit: 50 };
+          const records = await images.list(filter, page);
+
+          await expect(images.listKeys(filter, page)).resolves.toEqual(
+            records.map(({ id, createdAt }) => ({ id, createdAt })),
+          );
+        });
+
+        it('findByIds: the records of the ids that exist', async () => {
+          const found = await images.findByIds([set[0].id, newId(), set[3].id]);
+
+          expect(idsOf(found).sort()).toEqual([set[0].id, set[3].id].sort());
+          expect(found.find((image) => image.id === set[3].id)).toEqual(set[3]);
+          await expect(images.findByIds([])).resolves.toEqual([]);
+        });
+
         it('pages within a filter', async () => {
           const pages = await collectPages(
             (page) => images.list({ visibility: 'public' }, page),

@@ -1,4 +1,4 @@
-import type { PageRequest } from '../../../common/cursor.js';
+import type { PageCursor, PageRequest } from '../../../common/cursor.js';
 import type { ImageSearch } from '../image-search.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
@@ -94,6 +94,44 @@ function toFtsQuery({ words }: ImageSearch): string {
   return words.map((word, i) => `"${word}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
 
+/** The WHERE, ORDER BY and LIMIT of a page of `filter`, and their parameters. */
+function matching(
+  filter: ImageQuery,
+  page: PageRequest,
+): { where: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: page.limit };
+  const add = (clause: string, values: Record<string, unknown>) => {
+    where.push(clause);
+    Object.assign(params, values);
+  };
+  if (filter.visibility) add('visibility = @visibility', { visibility: filter.visibility });
+  if (filter.ownerId) add('owner_id = @ownerId', { ownerId: filter.ownerId });
+  if (filter.provider) add('provider = @provider', { provider: filter.provider });
+  if (filter.model) add('model = @model', { model: filter.model });
+  if (filter.from) add('created_at >= @from', { from: filter.from });
+  if (filter.to) add('created_at < @to', { to: filter.to });
+  if (filter.tag) {
+    add('EXISTS (SELECT 1 FROM json_each(images.tags) WHERE value = @tag)', { tag: filter.tag });
+  }
+  if (filter.search) {
+    add('seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)', {
+      match: toFtsQuery(filter.search),
+    });
+  }
+  if (page.after) {
+    add('(created_at, id) < (@afterCreatedAt, @afterId)', {
+      afterCreatedAt: page.after.createdAt,
+      afterId: page.after.id,
+    });
+  }
+  return {
+    where: `${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    params,
+  };
+}
+
 export class SqliteImagesRepository extends ImagesRepository {
   constructor(private readonly sqlite: SqliteDatabase) {
     super();
@@ -121,35 +159,27 @@ export class SqliteImagesRepository extends ImagesRepository {
   }
 
   protected async listMatching(filter: ImageQuery, page: PageRequest): Promise<ImageRecord[]> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: page.limit };
-    const add = (clause: string, values: Record<string, unknown>) => {
-      where.push(clause);
-      Object.assign(params, values);
-    };
-    if (filter.visibility) add('visibility = @visibility', { visibility: filter.visibility });
-    if (filter.ownerId) add('owner_id = @ownerId', { ownerId: filter.ownerId });
-    if (filter.provider) add('provider = @provider', { provider: filter.provider });
-    if (filter.model) add('model = @model', { model: filter.model });
-    if (filter.from) add('created_at >= @from', { from: filter.from });
-    if (filter.to) add('created_at < @to', { to: filter.to });
-    if (filter.tag) {
-      add('EXISTS (SELECT 1 FROM json_each(images.tags) WHERE value = @tag)', { tag: filter.tag });
-    }
-    if (filter.search) {
-      add('seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)', {
-        match: toFtsQuery(filter.search),
-      });
-    }
-    if (page.after) {
-      add('(created_at, id) < (@afterCreatedAt, @afterId)', {
-        afterCreatedAt: page.after.createdAt,
-        afterId: page.after.id,
-      });
-    }
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return this.rows<[Record<string, unknown>]>(sql).all(params).map(toImage);
+    const { where, params } = matching(filter, page);
+    return this.rows<[Record<string, unknown>]>(`${SELECT} ${where}`).all(params).map(toImage);
+  }
+
+  /** From the index alone where the filter allows (visibility or owner, no search). */
+  protected override async listMatchingKeys(
+    filter: ImageQuery,
+    page: PageRequest,
+  ): Promise<PageCursor[]> {
+    const { where, params } = matching(filter, page);
+    return this.sqlite
+      .statement<[Record<string, unknown>], PageCursor>(
+        `SELECT id, created_at AS createdAt FROM images ${where}`,
+      )
+      .all(params);
+  }
+
+  override async findByIds(ids: readonly string[]): Promise<ImageRecord[]> {
+    return this.rows<[string]>(`${SELECT} WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids))
+      .map(toImage);
   }
 
   async listByJob(jobId: string): Promise<ImageRecord[]> {
