@@ -6,105 +6,29 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { pino } from 'pino';
-import sharp from 'sharp';
 import { PinoNestLogger } from '../common/logging.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { LiteralPromptStrategy } from '../prompts/literal.prompt-strategy.js';
 import { PromptsService } from '../prompts/prompts.service.js';
 import { RandomPromptStrategy } from '../prompts/random.prompt-strategy.js';
-import {
-  ImageProvider,
-  ProviderError,
-  type ProviderCapabilities,
-  type ProviderImage,
-  type ProviderRequest,
-} from '../providers/image-provider.js';
+import { ProviderError } from '../providers/image-provider.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
-import { LocalBlobStore } from '../storage/blobs/local.blob-store.js';
 import type { GenerationJob } from '../domain/records.js';
 import { SqliteDatabase } from '../storage/records/sqlite/sqlite.database.js';
-import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.repository.js';
 import { SqliteJobsRepository } from '../storage/records/sqlite/sqlite.jobs.repository.js';
 import { makeJob } from '../../test/fixtures/records.js';
+import {
+  images,
+  ObservedBlobStore,
+  ObservedImagesRepository,
+  png,
+  ScriptedProvider,
+} from '../../test/support/runner-doubles.js';
 import { GenerationEvents } from './generation-events.js';
-import { RunMonitor, STUCK_AFTER_DEADLINE_MS } from '../lifecycle/run-monitor.js';
+import { RunMonitor } from '../lifecycle/run-monitor.js';
 import { GenerationRunner, SHUTDOWN } from './generation.runner.js';
 import { ImageProcessor } from './image-processing.js';
-import { ImageWorkerPool } from './image-worker/image-worker-pool.js';
 import { JobLifecycle } from './job-lifecycle.js';
-
-type Step = (request: ProviderRequest) => Promise<ProviderImage[]>;
-
-/** A provider that plays a script, one step per call: the port's fake for these unit tests. */
-class ScriptedProvider extends ImageProvider {
-  readonly name = 'scripted';
-  readonly description = 'test';
-  steps: Step[] = [];
-  calls: ProviderRequest[] = [];
-  status() {
-    return { configured: true, missing: [] };
-  }
-  capabilities(): ProviderCapabilities {
-    return {
-      defaultModel: 'm',
-      models: [
-        {
-          id: 'm',
-          description: '',
-          sizes: ['64x64'],
-          defaultSize: '64x64',
-          maxN: 4,
-          supportsSeed: true,
-          supportsNegativePrompt: true,
-          qualities: [],
-          styles: [],
-        },
-      ],
-    };
-  }
-  async generate(request: ProviderRequest) {
-    this.calls.push(request);
-    const step = this.steps.shift();
-    if (!step) throw new Error('script ran out');
-    return step(request);
-  }
-}
-
-/** The real local store, with a hook to act between writes (to interrupt a run mid-way). */
-class ObservedBlobStore extends LocalBlobStore {
-  puts = 0;
-  onPut?: (count: number) => void;
-  override async put(...args: Parameters<LocalBlobStore['put']>) {
-    const info = await super.put(...args);
-    this.onPut?.(++this.puts);
-    return info;
-  }
-}
-
-/** The real SQLite images repository, with a hook once a record is written. */
-class ObservedImagesRepository extends SqliteImagesRepository {
-  onInsert?: () => void;
-  override async insert(...args: Parameters<SqliteImagesRepository['insert']>) {
-    const record = await super.insert(...args);
-    this.onInsert?.();
-    return record;
-  }
-}
-
-const png = (colour: string) =>
-  sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
-    .png()
-    .toBuffer();
-const images =
-  (n: number): Step =>
-  async (request) =>
-    Promise.all(
-      Array.from({ length: n }, async (_, i) => ({
-        bytes: await png(i % 2 ? '#123456' : '#abcdef'),
-        revisedPrompt: `revised ${request.prompt}`,
-        seed: request.seed + i,
-      })),
-    );
 
 // The runner logs failures it settles; they are the point of these tests, not noise to print.
 Logger.overrideLogger(false);
@@ -454,42 +378,5 @@ describe('GenerationRunner', () => {
       ]);
       expect(JSON.stringify(lines)).not.toContain('sk-secret');
     });
-  });
-});
-
-describe('RunMonitor', () => {
-  it('counts a run as stuck only once it is unsettled well past its deadline', () => {
-    const monitor = new RunMonitor();
-    const deadline = Date.now();
-    const settled = monitor.track('job-1', deadline);
-    expect(monitor.stuck(deadline + 1000)).toEqual([]);
-    const late = deadline + STUCK_AFTER_DEADLINE_MS + 1;
-    expect(monitor.stuck(late)).toEqual([{ jobId: 'job-1', overdueMs: late - deadline }]);
-    settled();
-    expect(monitor.stuck(late)).toEqual([]);
-  });
-});
-
-describe('ImageWorkerPool', () => {
-  it('answers an aborted task at once with the reason, and keeps serving on a fresh thread', async () => {
-    const pool = new ImageWorkerPool(undefined, 1);
-    try {
-      process.env.IMAGE_WORKER_TEST_HANG = '1';
-      const stop = new AbortController();
-      const stuck = pool.run(
-        { op: 'thumbnail', png: await png('#000000'), timeoutSeconds: 0 },
-        stop.signal,
-      );
-      const queued = pool.run({ op: 'thumbnail', png: await png('#ffffff'), timeoutSeconds: 0 });
-      delete process.env.IMAGE_WORKER_TEST_HANG;
-      stop.abort(new Error('deadline'));
-      await expect(stuck).rejects.toThrow('deadline');
-      const reply = await queued;
-      expect(reply.ok).toBe(true);
-      expect((await sharp(reply.webp as Uint8Array).metadata()).format).toBe('webp');
-    } finally {
-      delete process.env.IMAGE_WORKER_TEST_HANG;
-      await pool.close();
-    }
   });
 });

@@ -177,16 +177,10 @@ export class CosmosJobsRepository extends JobsRepository {
       // workers spread over the candidates instead of all losing the same one again.
       const [oldest, ...rest] = candidates;
       for (const doc of [oldest, ...shuffle(rest)]) {
-        const job = this.items.record(doc);
-        const claimed = await this.items.replaceIfMatch(doc, {
-          ...job,
-          status: 'running',
-          attempts: job.attempts + 1,
-          workerId,
-          heartbeatAt: now,
-          startedAt: job.startedAt ?? now,
-          updatedAt: now,
-        });
+        const claimed = await this.items.replaceIfMatch(
+          doc,
+          claimedBy(this.items.record(doc), workerId, now),
+        );
         if (claimed) return claimed;
       }
     }
@@ -195,17 +189,7 @@ export class CosmosJobsRepository extends JobsRepository {
   /** Read, then replace If-Match: a 412 (another worker took it, or it moved on) means null. */
   async claim(id: string, workerId: string, now: string): Promise<GenerationJob | null> {
     return this.items.update(id, (current) =>
-      current.status === 'queued'
-        ? {
-            ...current,
-            status: 'running',
-            attempts: current.attempts + 1,
-            workerId,
-            heartbeatAt: now,
-            startedAt: current.startedAt ?? now,
-            updatedAt: now,
-          }
-        : null,
+      current.status === 'queued' ? claimedBy(current, workerId, now) : null,
     );
   }
 
@@ -277,4 +261,17 @@ export class CosmosJobsRepository extends JobsRepository {
     if (await this.items.createUnlessExists(job)) return job;
     return (await this.findById(job.id)) ?? job;
   }
+}
+
+/** `job` as `workerId` claims it at `now`: running, one more attempt (every start counts). */
+function claimedBy(job: GenerationJob, workerId: string, now: string): GenerationJob {
+  return {
+    ...job,
+    status: 'running',
+    attempts: job.attempts + 1,
+    workerId,
+    heartbeatAt: now,
+    startedAt: job.startedAt ?? now,
+    updatedAt: now,
+  };
 }
