@@ -21,12 +21,23 @@ import { GalleryConfig } from '../config/config-slices.js';
 @Injectable()
 export class PageCache {
   private readonly pages: BoundedCache<SerialisedPage>;
+  /**
+   * Keys asked for in the last minute: a page is kept from its second ask, so a flood of
+   * one-off queries (every `to` instant, every search) neither evicts the pages everyone asks
+   * for nor churns memory; it costs a repeated query one build more.
+   */
+  private readonly asked: BoundedCache<string>;
 
   constructor(private readonly config: GalleryConfig) {
     this.pages = new BoundedCache(
       (page) => page.body.length,
       config.pageCacheMaxBytes,
       config.pageCacheTtlMs,
+    );
+    this.asked = new BoundedCache(
+      (key) => key.length,
+      Math.ceil(config.pageCacheMaxBytes / 16),
+      config.pageCacheTtlMs > 0 ? ADMISSION_WINDOW_MS : 0,
     );
   }
 
@@ -53,21 +64,28 @@ export class PageCache {
     return this.pages.get(key);
   }
 
-  /** The page under `key`: the cached one while fresh, else `build`'s JSON, kept. */
+  /**
+   * The page under `key`: the cached one while fresh, else `build`'s JSON, kept when `key` was
+   * asked for before (see `asked`).
+   */
   async getOrBuild(key: string, build: () => Promise<string>): Promise<SerialisedPage> {
     const cached = this.get(key);
     if (cached) return cached;
     const body = Buffer.from(await build());
     const page = { body, etag: etagOf(body) };
-    this.pages.set(key, page);
+    if (this.asked.get(key) === undefined) this.asked.set(key, key);
+    else this.pages.set(key, page);
     return page;
   }
 
-  /** Forgets every page: something they may show has changed. */
+  /** Forgets every page (not which were asked for): something they may show has changed. */
   clear(): void {
     this.pages.clear();
   }
 }
+
+/** How long a key's first ask counts towards caching its page. */
+const ADMISSION_WINDOW_MS = 60_000;
 
 /** A strong ETag of `body`: 128 bits of its SHA-1, quoted. */
 export function etagOf(body: Buffer): string {

@@ -1,4 +1,5 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { flushLogsSync } from '../common/logging.js';
 import { ProcessLifecycle } from './process-lifecycle.js';
 
 /** Past the grace, what closing may still take (HTTP server, stores) before the process is killed. */
@@ -56,11 +57,15 @@ export class GracefulShutdown {
     // As Nest's own shutdown hooks do: end by the signal's default action, which no thread (a
     // stuck native call included) can hold up, and which reports the signal as the cause.
     for (const each of SIGNALS) process.removeListener(each, this.onSignal);
+    flushLogsSync();
     process.kill(process.pid, signal);
   }
 
   /** Nothing can delay this, unlike `process.exit`, which joins every thread first. */
   private kill(): void {
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), LAST_WORDS_MS);
+    setTimeout(() => {
+      flushLogsSync();
+      process.kill(process.pid, 'SIGKILL');
+    }, LAST_WORDS_MS);
   }
 }
