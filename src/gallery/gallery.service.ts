@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import { readPage } from '../common/cursor.js';
+import { readPage, type Page } from '../common/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors.js';
 import type { FileResponse, FileStream } from '../common/file-response.js';
 import type { SerialisedPage } from '../common/page-response.js';
@@ -144,18 +144,36 @@ export class GalleryService {
   }
 
   /**
-   * A page as JSON: the page's keys from the store (an index read), then each image's item from
-   * the item cache while fresh, the rest read in one go. The same bytes `JSON.stringify` would make
-   * of the `ImageListDto`.
+   * A page as JSON, the same bytes `JSON.stringify` would make of the `ImageListDto`. Where the
+   * store reads keys from an index (SQLite), ids first: the page's keys, then each image's item
+   * from the item cache while fresh, the rest read in one go.
    */
   private async list(filter: ImageFilter, query: ImageQueryDto): Promise<string> {
-    const page = await readPage(
-      query,
-      (p) => this.images.listKeys(filter, p),
-      (key) => key.id,
-    );
-    const items = await this.serialisedItems(page.items, filter);
-    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+    let page: Page<string>;
+    if (this.images.keysFromIndex) {
+      const keys = await readPage(
+        query,
+        (p) => this.images.listKeys(filter, p),
+        (key) => key.id,
+      );
+      page = { items: await this.serialisedItems(keys.items, filter), nextCursor: keys.nextCursor };
+    } else {
+      // A store without a cheap index read: the page's records in one read, each serialised once.
+      const now = Date.now();
+      page = await readPage(
+        query,
+        (p) => this.images.list(filter, p),
+        (image) => this.serialise(image, now),
+      );
+    }
+    return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  /** An image's list item as JSON, kept in the item cache. */
+  private serialise(image: ImageRecord, now: number): string {
+    const json = JSON.stringify(ImageDto.from(image, this.urls.urlsFor(image, now)));
+    this.items.set(image.id, { json, visibility: image.visibility });
+    return json;
   }
 
   /**
@@ -175,8 +193,7 @@ export class GalleryService {
     if (missing.length > 0) {
       const now = Date.now();
       for (const image of await this.images.findByIds(missing)) {
-        const json = JSON.stringify(ImageDto.from(image, this.urls.urlsFor(image, now)));
-        this.items.set(image.id, { json, visibility: image.visibility });
+        const json = this.serialise(image, now);
         const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
         if (fits(image) && owned) found.set(image.id, json);
       }

@@ -29,6 +29,12 @@ export interface ImagePatch {
 }
 
 export abstract class ImagesRepository {
+  /**
+   * Whether `listKeys` reads an index only (much cheaper than `list`); otherwise it costs a
+   * `list`, and a caller wanting records should `list`.
+   */
+  readonly keysFromIndex: boolean = false;
+
   /** Throws `UniqueViolationError('image-job-index')` when the job already has that image. */
   abstract insert(image: ImageRecord): Promise<ImageRecord>;
   abstract findById(id: string): Promise<ImageRecord | null>;

@@ -133,6 +133,7 @@ function matching(
 }
 
 export class SqliteImagesRepository extends ImagesRepository {
+  override readonly keysFromIndex = true;
   constructor(private readonly sqlite: SqliteDatabase) {
     super();
   }
