@@ -11,7 +11,7 @@ import { ApiKeysRepository } from './api-keys.repository.js';
 import { ImagesRepository } from './images.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { QuotaRepository } from './quota.repository.js';
-import type { PortName, RecordBackend } from './record-adapters.js';
+import type { PortName, RecordBackend } from './record-backend.js';
 import { RecordStore } from './record-store.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
