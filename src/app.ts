@@ -128,7 +128,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.headers(security).header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  logRequests(fastify);
+  logRequests(fastify, logger);
   // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
   fastify.removeContentTypeParser('text/plain');
   registerJsonParser(fastify);

@@ -31,6 +31,7 @@ jest.unstable_mockModule('pino', () => ({
   pino: capturingPino,
 }));
 const { register, startApp } = await import('../support/app.js');
+const { flushLogsSync } = await import('../../src/common/logging.js');
 const { readSse } = await import('../support/sse.js');
 const { startOpenAiFake } = await import('../fakes/openai.fake.js');
 const { startReplicateFake } = await import('../fakes/replicate.fake.js');
@@ -192,6 +193,8 @@ describe('e2e: no secret in any log line', () => {
       .set(auth)
       .set('cookie', `session=${secret('cookie-')}`);
     await t.http.get('/api/v1/auth/me').set(auth).expect(200);
+    // Lines are written in batches: out with the rest, as on exit.
+    flushLogsSync();
   });
 
   it('captured the logs at all: requests, job outcomes with their job id', () => {
