@@ -24,7 +24,7 @@ export function normalizeTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map(normalizeTag))];
 }
 
-const isTag = (value: unknown): boolean =>
+export const isTag = (value: unknown): boolean =>
   typeof value === 'string' && TAG_PATTERN.test(normalizeTag(value));
 
 /** `tags[1] ("no/slash")`: where and what, for the message. */

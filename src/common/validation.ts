@@ -1,9 +1,11 @@
 import {
   ValidationPipe,
   type ArgumentMetadata,
+  type ValidationPipeOptions,
   type ValidationError as ClassValidatorError,
 } from '@nestjs/common';
 import { ValidationError, type FieldError } from './errors.js';
+import { checkQuery } from './query-checks.js';
 
 /** Flattens class-validator's tree into `{ field: 'a.b[0]', message }` entries. */
 export function toFieldErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {
@@ -38,7 +40,18 @@ export function nullFields(value: unknown, parent = ''): string[] {
 
 /** The one validation pipe: unknown fields are refused, types converted, every fault named. */
 class ApiValidationPipe extends ValidationPipe {
+  constructor(
+    options: ValidationPipeOptions,
+    private readonly fastQueries: boolean,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (this.fastQueries && metadata.type === 'query') {
+      const checked = checkQuery(metadata.metatype, value);
+      if (checked) return checked;
+    }
     if (metadata.type === 'body') {
       const nulls = nullFields(value);
       if (nulls.length > 0) {
@@ -53,19 +66,26 @@ class ApiValidationPipe extends ValidationPipe {
   }
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new ApiValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fieldErrors = toFieldErrors(errors);
-      return new ValidationError(
-        fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'Invalid request',
-        fieldErrors,
-      );
+/**
+ * The API's validation pipe. `fastQueries`: queries with a registered check (`registerQueryCheck`)
+ * that pass it skip the general path; off only to compare the two.
+ */
+export function createValidationPipe({ fastQueries = true } = {}): ValidationPipe {
+  return new ApiValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => {
+        const fieldErrors = toFieldErrors(errors);
+        return new ValidationError(
+          fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'Invalid request',
+          fieldErrors,
+        );
+      },
     },
-  });
+    fastQueries,
+  );
 }

@@ -11,6 +11,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  isIn,
+  isISO8601,
+  maxLength,
+  minLength,
 } from 'class-validator';
 import {
   ApiDateTime,
@@ -19,8 +23,9 @@ import {
   ApiNullableString,
 } from '../../common/api-properties.js';
 import { INTEGER, VISIBILITY } from '../../common/api-enums.js';
-import { PageQueryDto } from '../../common/pagination.dto.js';
-import { IsTag } from '../../common/tags.js';
+import { PAGE_QUERY_CHECKS, PageQueryDto } from '../../common/pagination.dto.js';
+import { registerQueryCheck, type FieldCheck } from '../../common/query-checks.js';
+import { IsTag, isTag } from '../../common/tags.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
 import { PromptLineageDto } from '../../generations/dto/generation.dto.js';
 import { VISIBILITIES, type ImageRecord, type Visibility } from '../../domain/records.js';
@@ -142,6 +147,27 @@ export class MyImageQueryDto extends ImageQueryDto {
   @IsIn(VISIBILITIES)
   visibility?: Visibility;
 }
+
+/** Each field as its decorators above check it: the gallery's lists skip the general validation. */
+const upTo =
+  (length: number): FieldCheck =>
+  (value) =>
+    maxLength(value, length) ? value : undefined;
+const instant: FieldCheck = (value) => (isISO8601(value, { strict: true }) ? value : undefined);
+const IMAGE_QUERY_CHECKS: Readonly<Record<keyof ImageQueryDto, FieldCheck>> = {
+  ...PAGE_QUERY_CHECKS,
+  q: (value) => (minLength(value, 1) && maxLength(value, 200) ? value : undefined),
+  provider: upTo(50),
+  model: upTo(200),
+  tag: (value) => (isTag(value) ? value : undefined),
+  from: instant,
+  to: instant,
+};
+registerQueryCheck(ImageQueryDto, IMAGE_QUERY_CHECKS);
+registerQueryCheck(MyImageQueryDto, {
+  ...IMAGE_QUERY_CHECKS,
+  visibility: (value) => (isIn(value, VISIBILITIES) ? value : undefined),
+} satisfies Record<keyof MyImageQueryDto, FieldCheck>);
 
 /** The fields to change, with the rules of a generation request; fields left out keep their values. */
 export class UpdateImageDto extends PickType(CreateGenerationDto, ['visibility', 'tags'] as const) {
