@@ -3,8 +3,9 @@ import { matchesEtag } from './file-response.js';
 
 /** A JSON answer serialised once: its bytes and their strong validator. */
 export interface SerialisedPage {
-  readonly body: Buffer;
-  /** A strong ETag (quoted): a hash of `body`, so equal bytes always carry the same tag. */
+  /** The JSON: as a string when sent once (the socket encodes it), as bytes when kept. */
+  readonly body: string | Buffer;
+  /** A strong ETag (quoted): equal bytes always carry the same tag, different bytes never. */
   readonly etag: string;
 }
 

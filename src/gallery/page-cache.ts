@@ -65,17 +65,21 @@ export class PageCache {
   }
 
   /**
-   * The page under `key`: the cached one while fresh, else `build`'s JSON, kept when `key` was
-   * asked for before (see `asked`).
+   * The page under `key`: the cached one while fresh, else the one `build` makes, kept when `key`
+   * was asked for before (see `asked`).
    */
-  async getOrBuild(key: string, build: () => Promise<string>): Promise<SerialisedPage> {
+  async getOrBuild(key: string, build: () => Promise<SerialisedPage>): Promise<SerialisedPage> {
     const cached = this.get(key);
     if (cached) return cached;
-    const body = Buffer.from(await build());
-    const page = { body, etag: etagOf(body) };
-    if (this.asked.get(key) === undefined) this.asked.set(key, key);
-    else this.pages.set(key, page);
-    return page;
+    const page = await build();
+    if (this.asked.get(key) === undefined) {
+      this.asked.set(key, key);
+      return page;
+    }
+    // Kept as bytes: encoded once, sent many times.
+    const kept = { body: Buffer.from(page.body), etag: page.etag };
+    this.pages.set(key, kept);
+    return kept;
   }
 
   /** Forgets every page (not which were asked for): something they may show has changed. */
@@ -87,7 +91,12 @@ export class PageCache {
 /** How long a key's first ask counts towards caching its page. */
 const ADMISSION_WINDOW_MS = 60_000;
 
-/** A strong ETag of `body`: 128 bits of its SHA-1, quoted. */
-export function etagOf(body: Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+/** 128 bits of `data`'s SHA-1, in base64url (22 characters). */
+export function hashOf(data: string | Buffer): string {
+  return createHash('sha1').update(data).digest('base64url').slice(0, 22);
+}
+
+/** A strong ETag of `data` (or of what `data` identifies): its hash, quoted. */
+export function strongEtag(data: string | Buffer): string {
+  return `"${hashOf(data)}"`;
 }

@@ -170,6 +170,29 @@ describe('e2e: gallery page cache across replicas', () => {
       .expect(304);
   });
 
+  it('tags equal bytes alike whatever the query, and any change to an item anew', async () => {
+    const image = await insert();
+    await until(a, (list) => list[0] === image.id, Date.now());
+    const plain = await a.http.get(PAGE).expect(200);
+    // Another query (so another cache entry, another build) making the same bytes.
+    const bounded = await a.http.get(`${PAGE}&to=2999-01-01T00:00:00.000Z`).expect(200);
+    expect(bounded.text).toBe(plain.text);
+    expect(bounded.headers.etag).toBe(plain.headers.etag);
+
+    // A change inside an item (the same images on the page, one of them with new tags).
+    await a.http
+      .patch(`/api/v1/images/${image.id}`)
+      .set(owner.auth)
+      .send({ tags: ['retagged'] })
+      .expect(200);
+    const retagged = await a.http.get(PAGE).set('If-None-Match', plain.headers.etag).expect(200);
+    expect((retagged.body as { items: { id: string }[] }).items.map((item) => item.id)).toEqual(
+      (plain.body as { items: { id: string }[] }).items.map((item) => item.id),
+    );
+    expect(retagged.text).not.toBe(plain.text);
+    expect(retagged.headers.etag).not.toBe(plain.headers.etag);
+  });
+
   it('validates a query before any cache: a bad one is a 400 every time', async () => {
     for (let i = 0; i < 2; i++) {
       const response = await b.http.get('/api/v1/images?limit=0').expect(400);

@@ -170,11 +170,14 @@ export class SqliteImagesRepository extends ImagesRepository {
     page: PageRequest,
   ): Promise<PageCursor[]> {
     const { where, params } = matching(filter, page);
+    // As arrays (raw), a few µs cheaper than as objects for a page of keys.
     return this.sqlite
-      .statement<[Record<string, unknown>], PageCursor>(
-        `SELECT id, created_at AS createdAt FROM images ${where}`,
+      .statement<[Record<string, unknown>], [string, string]>(
+        `SELECT id, created_at FROM images ${where}`,
       )
-      .all(params);
+      .raw(true)
+      .all(params)
+      .map(([id, createdAt]) => ({ id, createdAt }));
   }
 
   override async findByIds(ids: readonly string[]): Promise<ImageRecord[]> {
