@@ -19,6 +19,7 @@ import {
 } from './dto/image.dto.js';
 import { ContentUrls, type ContentGrant, type ContentKind } from './content-urls.js';
 import { PageCache, hashOf, strongEtag } from './page-cache.js';
+import { SearchKeys } from './search-keys.js';
 
 /** An image's list item, serialised once: its JSON, a hash of it, and whom it may be shown. */
 interface SerialisedItem {
@@ -51,6 +52,7 @@ export class GalleryService {
     private readonly config: BlobsConfig,
     private readonly urls: ContentUrls,
     private readonly pages: PageCache,
+    private readonly searches: SearchKeys,
     gallery: GalleryConfig,
   ) {
     this.blobBytes = new BoundedCache((bytes) => bytes.length, gallery.blobCacheMaxBytes);
@@ -118,6 +120,7 @@ export class GalleryService {
     });
     if (!updated) throw new NotFoundError('No such image');
     this.pages.clear();
+    this.searches.clear();
     this.items.delete(id);
     return this.toDto(updated);
   }
@@ -133,6 +136,7 @@ export class GalleryService {
     await this.jobs.removeImageId(image.jobId, id, new Date().toISOString());
     if (!(await this.images.delete(id))) throw new NotFoundError('No such image');
     this.pages.clear();
+    this.searches.clear();
     this.items.delete(id);
     this.blobBytes.delete(image.blobKey);
     this.blobBytes.delete(image.thumbnailKey);
@@ -160,7 +164,7 @@ export class GalleryService {
     if (this.images.keysFromIndex) {
       const keys = await readPage(
         query,
-        (p) => this.images.listKeys(filter, p),
+        (p) => this.searches.listKeys(filter, p),
         (key) => key.id,
       );
       page = { items: await this.serialisedItems(keys.items, filter), nextCursor: keys.nextCursor };

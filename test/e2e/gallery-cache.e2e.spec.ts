@@ -91,6 +91,33 @@ describe('e2e: gallery page cache across replicas', () => {
     for (const latency of latencies) expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
   });
 
+  it('keeps a search as fresh as a page: a new match shows, a withdrawn one goes, within the TTL', async () => {
+    const search = `${PAGE}&q=beacon`;
+    const first = await insert({ prompt: 'a beacon on the cliff' });
+    // Asked twice on each replica with other bounds each time: its matches are kept from then on.
+    for (const [app, i] of [a, b, a, b].map((each, n) => [each, n] as const)) {
+      await ids(app, `${search}&to=2999-01-0${i + 1}T00:00:00.000Z`);
+    }
+    expect(await ids(b, search)).toContain(first.id);
+
+    const added = Date.now();
+    const second = await insert({ prompt: 'another beacon' });
+    const latencies = await Promise.all(
+      [a, b].map((app) => until(app, (list) => list.includes(second.id), added, search)),
+    );
+    for (const latency of latencies) expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+
+    const withdrawn = Date.now();
+    await a.http
+      .patch(`/api/v1/images/${first.id}`)
+      .set(owner.auth)
+      .send({ visibility: 'private' })
+      .expect(200);
+    expect(await ids(a, search)).not.toContain(first.id);
+    const latency = await until(b, (list) => !list.includes(first.id), withdrawn, search);
+    expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+  });
+
   it('hides an image made private at once on the replica that changed it, within the TTL on the other', async () => {
     const image = await insert();
     await until(b, (list) => list.includes(image.id), Date.now());
