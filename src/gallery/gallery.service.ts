@@ -21,6 +21,9 @@ import { ContentUrls, type ContentGrant, type ContentKind } from './content-urls
 import { PageCache, hashOf, strongEtag } from './page-cache.js';
 import { SearchKeys } from './search-keys.js';
 
+/** What a kept record is counted as in memory, about. */
+const RECORD_BYTES = 1024;
+
 /** An image's list item, serialised once: its JSON, a hash of it, and whom it may be shown. */
 interface SerialisedItem {
   readonly json: string;
@@ -43,6 +46,11 @@ export class GalleryService {
    * from the store.
    */
   private readonly items: BoundedCache<SerialisedItem>;
+  /**
+   * Records read to serve their bytes, by id, under the same bound: an image's bytes are the most
+   * asked-for answer, and the lookup deciding who may have them was most of a thumbnail's cost.
+   */
+  private readonly records: BoundedCache<ImageRecord>;
   private readonly maxCachedBlob: number;
 
   constructor(
@@ -58,6 +66,11 @@ export class GalleryService {
     this.blobBytes = new BoundedCache((bytes) => bytes.length, gallery.blobCacheMaxBytes);
     this.items = new BoundedCache(
       (item) => item.json.length,
+      gallery.pageCacheMaxBytes,
+      gallery.pageCacheTtlMs,
+    );
+    this.records = new BoundedCache(
+      () => RECORD_BYTES,
       gallery.pageCacheMaxBytes,
       gallery.pageCacheTtlMs,
     );
@@ -122,6 +135,7 @@ export class GalleryService {
     this.pages.clear();
     this.searches.clear();
     this.items.delete(id);
+    this.records.delete(id);
     return this.toDto(updated);
   }
 
@@ -138,6 +152,7 @@ export class GalleryService {
     this.pages.clear();
     this.searches.clear();
     this.items.delete(id);
+    this.records.delete(id);
     this.blobBytes.delete(image.blobKey);
     this.blobBytes.delete(image.thumbnailKey);
     const results = await Promise.allSettled([
@@ -271,7 +286,8 @@ export class GalleryService {
   /**
    * The image behind a content URL: with a signature, the one the signature was made for (a bad
    * or expired signature is a 403, checked before the lookup so it reveals nothing); else as
-   * `visible`.
+   * `visible` decides. The record may come from `records` (at most `GALLERY_CACHE_TTL_MS` old
+   * after a change made on another replica; at once on this one).
    */
   private async readable(
     user: AuthUser | undefined,
@@ -279,14 +295,19 @@ export class GalleryService {
     kind: ContentKind,
     grant: ContentGrant | undefined,
   ): Promise<ImageRecord> {
-    if (!grant) return this.visible(user, id);
-    if (!this.urls.verify(id, kind, grant)) {
+    if (grant && !this.urls.verify(id, kind, grant)) {
       throw new ForbiddenError(
         'The signed URL is invalid or has expired; fetch the image again for a fresh one',
       );
     }
-    const image = await this.images.findById(id);
-    if (!image) throw new NotFoundError('No such image');
+    let image = this.records.get(id);
+    if (!image) {
+      image = (await this.images.findById(id)) ?? undefined;
+      if (image) this.records.set(id, image);
+    }
+    if (!image || (!grant && image.visibility !== 'public' && !mayManage(user, image))) {
+      throw new NotFoundError('No such image');
+    }
     return image;
   }
 

@@ -135,6 +135,28 @@ describe('e2e: gallery page cache across replicas', () => {
     expect(latency).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
   });
 
+  it('stops serving the bytes of an image made private: at once where changed, within the TTL elsewhere', async () => {
+    const image = await insert();
+    // The record is kept once its bytes are asked (the blob itself is missing here: a 404 that
+    // says so, after access was granted; made private, it is the plain 404 of a hidden image).
+    const status = async (app: TestApp) =>
+      (await app.http.get(`/api/v1/images/${image.id}/thumbnail`)).body as { detail?: string };
+    for (const app of [a, b]) expect((await status(app)).detail).toMatch(/content is missing/);
+
+    const changed = Date.now();
+    await a.http
+      .patch(`/api/v1/images/${image.id}`)
+      .set(owner.auth)
+      .send({ visibility: 'private' })
+      .expect(200);
+    expect((await status(a)).detail).toBe('No such image');
+    while (/content is missing/.test((await status(b)).detail ?? '')) {
+      expect(Date.now() - changed).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
+      await sleep(25);
+    }
+    expect((await status(b)).detail).toBe('No such image');
+  });
+
   it('drops a deleted image at once where it was deleted, within the TTL on the other replica', async () => {
     const image = await insert();
     await until(b, (list) => list.includes(image.id), Date.now());
