@@ -3,9 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answerFile } from '../common/file-response.js';
 import { isId } from '../common/ids.js';
-import { sendPage } from '../common/page-response.js';
+import { checkQuery } from '../common/query-checks.js';
+import { sendPage, type PageCaching } from '../common/page-response.js';
 import { API_PREFIX } from '../openapi/swagger.js';
 import type { ContentKind } from './content-urls.js';
+import { ImageQueryDto } from './dto/image.dto.js';
 import { GalleryService } from './gallery.service.js';
 import { PageCache } from './page-cache.js';
 
@@ -19,9 +21,10 @@ const ROUTES: Readonly<Record<string, 'page' | ContentKind>> = {
 /**
  * What every visitor asks for, answered before Nest's pipeline runs (guards, pipes, interceptors:
  * most of a small request's cost), by the same service calls the controller makes:
- * - a public gallery page that is in the page cache (only pages the controller built are cached,
- *   so each was a valid query; the route takes no credentials and lists public images only, so its
- *   answer is the same for everyone);
+ * - a public gallery page: from the page cache (only pages built for valid queries are cached;
+ *   the route takes no credentials and lists public images only, so its answer is the same for
+ *   everyone), or built for a query that its fast check (`registerQueryCheck`) accepts, the check
+ *   the controller's validation makes first;
  * - a public image's or thumbnail's bytes, asked without credentials, signature or range (the
  *   record is read on every request: access is decided as the controller decides it).
  * Anything else, and any failure, goes on to the controller, which answers it (errors included)
@@ -44,15 +47,30 @@ export class GalleryFastPaths implements OnModuleInit {
       if (route === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
         done();
       } else if (route === 'page') {
-        const page = this.pages.get(PageCache.keyFor(request.url));
-        if (page) sendPage(reply, page, caching);
-        else done();
+        this.sendPublicPage(request, reply, caching, done);
       } else if (isPlainAnonymous(request)) {
         this.sendContent(request, reply, route).then(undefined, () => done());
       } else {
         done();
       }
     });
+  }
+
+  /** The page from the cache, else built when its query passes the fast check; else `done`. */
+  private sendPublicPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    caching: PageCaching,
+    done: () => void,
+  ): void {
+    const page = this.pages.get(PageCache.keyFor(request.url));
+    if (page) return sendPage(reply, page, caching);
+    const query = checkQuery(ImageQueryDto, request.query) as ImageQueryDto | undefined;
+    if (!query) return done();
+    this.gallery.publicPage(request.url, query).then(
+      (built) => sendPage(reply, built, caching),
+      () => done(),
+    );
   }
 
   private async sendContent(
