@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
 import {
   ImageProvider,
   type ProviderCapabilities,
@@ -58,6 +57,7 @@ export class OfflineImageProvider extends ImageProvider {
         height: request.height,
         negativePrompt: request.negativePrompt ?? undefined,
       });
+      const { default: sharp } = await import('sharp');
       const bytes = await sharp(Buffer.from(svg)).png({ compressionLevel: 6 }).toBuffer();
       images.push({ bytes, revisedPrompt: null, seed });
     }
