@@ -25,8 +25,8 @@ const ROUTES: Readonly<Record<string, 'page' | ContentKind>> = {
  *   the route takes no credentials and lists public images only, so its answer is the same for
  *   everyone), or built for a query that its fast check (`registerQueryCheck`) accepts, the check
  *   the controller's validation makes first;
- * - a public image's or thumbnail's bytes, asked without credentials, signature or range (the
- *   record is read on every request: access is decided as the controller decides it).
+ * - a public image's or thumbnail's bytes, asked without credentials, signature or range (access
+ *   is decided as the controller decides it, on every request, by `GalleryService.content`).
  * Anything else, and any failure, goes on to the controller, which answers it (errors included)
  * as always. The request's other hooks (request id, security headers, CORS, logging, metrics)
  * run all the same: this is a `preHandler`.

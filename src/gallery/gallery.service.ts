@@ -42,8 +42,8 @@ export class GalleryService {
   /**
    * Each image's list item, serialised, by id: most of a page's cost is reading and serialising
    * its items, and the same images show on many pages and queries. Kept as long as pages are
-   * (`GALLERY_CACHE_TTL_MS`, the same freshness bound); which images a page holds is always read
-   * from the store.
+   * (`GALLERY_CACHE_TTL_MS`, the same freshness bound); which images a page holds is read from
+   * the store (a repeated search's, from its matches kept under the same bound: `SearchKeys`).
    */
   private readonly items: BoundedCache<SerialisedItem>;
   /**
