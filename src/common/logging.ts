@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,7 @@ const BATCH_CHARS = 16_384;
 type Destination = DestinationStream & {
   flush?: (done?: () => void) => void;
   flushSync?: () => void;
+  readonly fd?: number;
 };
 
 /**
@@ -43,17 +45,30 @@ class BatchedDestination implements DestinationStream {
     else done?.();
   }
 
+  /**
+   * Everything now, before the process ends: the destination's own buffer, then the lines held
+   * here, written synchronously to its file descriptor (handed over as a batch, they would start
+   * an asynchronous write that a kill right after could cut off).
+   */
   flushSync(): void {
-    this.drain();
     this.target.flushSync?.();
+    const batch = this.take();
+    if (batch === undefined) return;
+    if (typeof this.target.fd === 'number') writeSync(this.target.fd, batch);
+    else this.target.write(batch);
   }
 
   private drain(): void {
-    if (this.size === 0) return;
+    const batch = this.take();
+    if (batch !== undefined) this.target.write(batch);
+  }
+
+  private take(): string | undefined {
+    if (this.size === 0) return undefined;
     const batch = this.lines.join('');
     this.lines = [];
     this.size = 0;
-    this.target.write(batch);
+    return batch;
   }
 }
 
