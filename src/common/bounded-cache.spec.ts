@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { BoundedCache } from './bounded-cache.js';
+
+/** The plain model: a Map in insertion order, oldest out first while over the bound. */
+class Model {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  constructor(
+    private readonly maxBytes: number,
+    private readonly ttlMs: number,
+  ) {}
+  private bytes = 0;
+  get(key: string): string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.value;
+    this.delete(key);
+    return undefined;
+  }
+  set(key: string, value: string): void {
+    if (this.ttlMs <= 0 || value.length > this.maxBytes) return;
+    this.delete(key);
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    this.bytes += value.length;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
+  }
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.value.length;
+  }
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** A repeatable pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('BoundedCache', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('drops the oldest entries first once over its bytes; setting a key again makes it newest', () => {
+    const cache = new BoundedCache<string>((value) => value.length, 10);
+    cache.set('a', 'aaaa');
+    cache.set('b', 'bbbb');
+    cache.set('a', 'AAAA'); // a is now newer than b
+    cache.set('c', 'cccc'); // 12 bytes: b goes
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['AAAA', undefined, 'cccc']);
+    cache.set('big', 'x'.repeat(11)); // larger than the bound: never kept, nothing evicted
+    expect([cache.get('big'), cache.get('a'), cache.get('c')]).toEqual([undefined, 'AAAA', 'cccc']);
+  });
+
+  it('forgets entries at their age, and keeps nothing with a TTL of 0', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = new BoundedCache<string>((value) => value.length, 100, 1000);
+    cache.set('a', 'a');
+    jest.setSystemTime(1_000_999);
+    expect(cache.get('a')).toBe('a');
+    jest.setSystemTime(1_001_000);
+    expect(cache.get('a')).toBeUndefined();
+    const off = new BoundedCache<string>((value) => value.length, 100, 0);
+    off.set('a', 'a');
+    expect(off.get('a')).toBeUndefined();
+  });
+
+  it('answers as the plain model does over 100,000 random operations', () => {
+    jest.useFakeTimers({ now: 0 });
+    const next = random(11);
+    const cache = new BoundedCache<string>((value) => value.length, 400, 50);
+    const model = new Model(400, 50);
+    for (let i = 0; i < 100_000; i++) {
+      const key = `k${Math.floor(next() * 80)}`;
+      const roll = next();
+      if (roll < 0.5) {
+        const value = 'v'.repeat(1 + Math.floor(next() * 40));
+        cache.set(key, value);
+        model.set(key, value);
+      } else if (roll < 0.93) {
+        expect(cache.get(key)).toBe(model.get(key));
+      } else if (roll < 0.999) {
+        cache.delete(key);
+        model.delete(key);
+      } else {
+        cache.clear();
+        model.clear();
+      }
+      if (i % 100 === 0) jest.setSystemTime(Date.now() + 7);
+      if (i % 1000 === 0) expect(cache.size).toBe(model.size);
+    }
+  });
+
+  it('holds no more than its bound under a flood of keys it will never see again', () => {
+    const cache = new BoundedCache<string>((key) => key.length, 1000, 60_000);
+    for (let i = 0; i < 100_000; i++) cache.set(`/api/v1/images?to=${i}`, `/api/v1/images?to=${i}`);
+    expect(cache.size).toBeLessThanOrEqual(1000 / '/api/v1/images?to=99999'.length + 1);
+    expect(cache.get('/api/v1/images?to=99999')).toBeDefined();
+    expect(cache.get('/api/v1/images?to=0')).toBeUndefined();
+  });
+});
