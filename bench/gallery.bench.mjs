@@ -403,6 +403,15 @@ const targets = [
 wrk(bare); // warm-up of the load generator
 for (const target of targets) wrk(target.url, target); // warm-up of every server (JIT, caches)
 const results = measure(targets, ROUNDS);
+/** A process's resident memory now, in MB (Linux). */
+const rssOf = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+};
+const loadedRss = { info: rssOf(app.child.pid), warn: rssOf(quiet.child.pid) };
 quiet.child.kill();
 
 const r = (name) => results.get(name);
@@ -419,6 +428,10 @@ for (const target of targets) {
     `| ${target.name} | ${Math.round(x.rps)} | ${x.spread} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.p99.toFixed(2)} | ${(x.rps / bareRps).toFixed(2)} |`,
   );
 }
+
+console.log(
+  `\nRSS after the rounds: the service at LOG_LEVEL=info ${loadedRss.info.toFixed(0)} MB (its log written to a file), at warn ${loadedRss.warn.toFixed(0)} MB`,
+);
 
 // ------------------------------------------------------------------------------- growth table
 
