@@ -18,7 +18,7 @@ const checks = new Map<Type, QueryCheck>();
  * then class-validator's walk over its metadata) cost it ~20 µs of ~170; these checks take ~1 µs.
  * They only ever say "valid": a query they do not accept (an unknown field, a repeated one, any
  * value that fails) goes the general way, which makes the 400 with its field errors.
- * gallery/dto/image-query-checks.spec compares the two paths over thousands of queries.
+ * gallery/dto/image-query-checks.spec compares the two paths over 1,500 random queries and every edge case.
  */
 export function registerQueryCheck<T extends object>(
   dto: Type<T>,

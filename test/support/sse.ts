@@ -16,17 +16,18 @@ export async function readSse(
   app: NestFastifyApplication,
   path: string,
   headers: Record<string, string>,
-  timeoutMs = 30_000,
+  // Well inside Jest's 60 s, with room for a loaded CI machine (a job's run is seconds).
+  timeoutMs = 45_000,
 ): Promise<{ status: number; contentType: string; events: SseEvent[]; body: string }> {
   const server = app.getHttpServer();
   if (!server.listening)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
+    let body = '';
     const req = httpRequest(
       { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers } },
       (res) => {
-        let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => {
@@ -42,7 +43,11 @@ export async function readSse(
     );
     const timer = setTimeout(() => {
       req.destroy();
-      reject(new Error(`SSE stream ${path} did not end within ${timeoutMs} ms`));
+      // The last event says where the job stood, for whoever reads the failure.
+      const last = parseSse(body).at(-1)?.data ?? 'none';
+      reject(
+        new Error(`SSE stream ${path} did not end within ${timeoutMs} ms; last event: ${last}`),
+      );
     }, timeoutMs);
     req.on('error', reject);
     req.end();

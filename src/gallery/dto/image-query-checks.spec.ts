@@ -67,7 +67,7 @@ describe.each([ImageQueryDto, MyImageQueryDto] as Type[])('the fast check of %p'
   it('accepts exactly what the general path accepts, and makes the same instance', async () => {
     let accepted = 0;
     let refused = 0;
-    for (const query of queries(3000)) {
+    for (const query of queries(1500)) {
       const fast = checkQuery(dto, query);
       const outcome = await general.transform({ ...query }, metadata).then(
         (value: unknown) => ({ value }),
