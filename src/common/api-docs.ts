@@ -38,7 +38,7 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Strong entity tag of the body (an image: its hash; a page: a hash of its bytes); send it back in `If-None-Match`.',
+      'Strong entity tag of the body (an image: its hash; a page: a hash of its items and cursor, so equal pages carry equal tags); send it back in `If-None-Match`.',
     schema: {
       type: 'string',
       example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',

@@ -1341,7 +1341,7 @@ export interface components {
         Location: string;
         /** @description Present (`true`) when the response replays the job of an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
-        /** @description Strong entity tag of the body (an image: its hash; a page: a hash of its bytes); send it back in `If-None-Match`. */
+        /** @description Strong entity tag of the body (an image: its hash; a page: a hash of its items and cursor, so equal pages carry equal tags); send it back in `If-None-Match`. */
         ETag: string;
         /** @description Image bytes: `public, no-cache` or `private, no-cache`: caches may keep the bytes but revalidate them (a cheap 304) before each reuse, so making an image private or deleting it takes effect at once. The public gallery: `public, max-age=0, s-maxage=1` (shared caches may keep a page as long as the server does); your own pages: `private, no-cache`. */
         "Cache-Control": string;
