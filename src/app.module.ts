@@ -24,8 +24,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         RecordsModule.forRoot(config),
         BlobsModule,
-        ThrottleModule,
+        // Before ThrottleModule: global guards run in the order their modules come, and the
+        // throttle counts some routes per signed-in account, which the credentials guard sets.
         AuthModule,
+        ThrottleModule,
         AdminModule,
         PromptsModule,
         ProvidersModule,

@@ -93,9 +93,11 @@ export class AuthController {
 
   /**
    * Changes the password. Every session of the account ends, this one too, and every access token
-   * issued before stops working; the answer is a new session for the caller.
+   * issued before stops working; the answer is a new session for the caller. Throttled per client
+   * IP and per account, so that a stolen access token is no way to guess the password.
    */
   @Post('password')
+  @Throttled('password')
   @HttpCode(200)
   @ApiAuth()
   @SessionOnly()

@@ -264,9 +264,10 @@ describe('loadConfig: CORS and throttling', () => {
     expect(config.throttle).toEqual({
       windowSeconds: 60,
       limits: {
-        register: { perIp: 5, perEmail: 0 },
-        login: { perIp: 10, perEmail: 5 },
-        refresh: { perIp: 30, perEmail: 0 },
+        register: { perIp: 5, perEmail: 0, perAccount: 0 },
+        login: { perIp: 10, perEmail: 5, perAccount: 0 },
+        refresh: { perIp: 30, perEmail: 0, perAccount: 0 },
+        password: { perIp: 10, perEmail: 0, perAccount: 5 },
       },
     });
   });
@@ -308,7 +309,7 @@ describe('loadConfig: CORS and throttling', () => {
       THROTTLE_LOGIN_PER_IP: '0',
       THROTTLE_LOGIN_PER_EMAIL: '0',
     });
-    expect(config.throttle.limits.login).toEqual({ perIp: 0, perEmail: 0 });
+    expect(config.throttle.limits.login).toEqual({ perIp: 0, perEmail: 0, perAccount: 0 });
   });
 });
 

@@ -104,9 +104,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throttle: {
       windowSeconds: vars.THROTTLE_WINDOW_SECONDS,
       limits: {
-        register: { perIp: vars.THROTTLE_REGISTER_PER_IP, perEmail: 0 },
-        login: { perIp: vars.THROTTLE_LOGIN_PER_IP, perEmail: vars.THROTTLE_LOGIN_PER_EMAIL },
-        refresh: { perIp: vars.THROTTLE_REFRESH_PER_IP, perEmail: 0 },
+        register: { perIp: vars.THROTTLE_REGISTER_PER_IP, perEmail: 0, perAccount: 0 },
+        login: {
+          perIp: vars.THROTTLE_LOGIN_PER_IP,
+          perEmail: vars.THROTTLE_LOGIN_PER_EMAIL,
+          perAccount: 0,
+        },
+        refresh: { perIp: vars.THROTTLE_REFRESH_PER_IP, perEmail: 0, perAccount: 0 },
+        password: {
+          perIp: vars.THROTTLE_PASSWORD_PER_IP,
+          perEmail: 0,
+          perAccount: vars.THROTTLE_PASSWORD_PER_ACCOUNT,
+        },
       },
     },
     logLevel: vars.LOG_LEVEL,

@@ -30,14 +30,16 @@ export abstract class CorsConfig {
 }
 
 /** The routes that take credentials, and are throttled. */
-export type ThrottledRoute = 'register' | 'login' | 'refresh';
+export type ThrottledRoute = 'register' | 'login' | 'refresh' | 'password';
 
 /** Requests per window on a throttled route; 0 means no limit. */
 export interface ThrottleLimits {
-  /** Per client IP (per /56 for IPv6). */
+  /** Per client IP (per /64 for IPv6). */
   readonly perIp: number;
   /** Per account e-mail named in the body, from any IP. */
   readonly perEmail: number;
+  /** Per signed-in account, from any IP and with any of its tokens. */
+  readonly perAccount: number;
 }
 
 /** Throttling of the credential routes, counted in memory by each replica. */

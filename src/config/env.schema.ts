@@ -251,6 +251,17 @@ export class EnvironmentVariables extends ProviderVariables {
   @IsIntegerVar(0)
   THROTTLE_REFRESH_PER_IP = 30;
 
+  /** `POST /auth/password` requests per client IP per window. */
+  @IsIntegerVar(0)
+  THROTTLE_PASSWORD_PER_IP = 10;
+
+  /**
+   * `POST /auth/password` requests per signed-in account per window, from any IP: a stolen access
+   * token must not become a way to guess the account's password.
+   */
+  @IsIntegerVar(0)
+  THROTTLE_PASSWORD_PER_ACCOUNT = 5;
+
   // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
 
   /** Cosmos DB (NoSQL API) account endpoint, e.g. `https://myaccount.documents.azure.com:443/`. */

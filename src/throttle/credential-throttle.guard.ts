@@ -4,6 +4,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { isEmail } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-user.js';
 import { TooManyRequestsError } from '../common/errors.js';
 import { isWellFormed } from '../common/http-edge.js';
 import { ThrottleConfig, type ThrottledRoute } from '../config/config-slices.js';
@@ -12,9 +13,10 @@ import { RateLimiter } from './rate-limiter.js';
 import { THROTTLED_ROUTE } from './throttled.decorator.js';
 
 /**
- * Throttles the `@Throttled` routes: each request counts once per client IP and once per account
- * e-mail its body names, against that route's limits; over either, a 429 with `Retry-After`.
- * Runs before validation (guards do), so it reads the body defensively.
+ * Throttles the `@Throttled` routes: each request counts once per client IP, once per account
+ * e-mail its body names and once per signed-in account, against that route's limits; over any, a
+ * 429 with `Retry-After`. Runs after the credentials guard (so the signed-in account is known) and
+ * before validation (guards do), so it reads the body defensively.
  */
 @Injectable()
 export class CredentialThrottleGuard implements CanActivate {
@@ -30,12 +32,14 @@ export class CredentialThrottleGuard implements CanActivate {
       context.getHandler(),
     );
     if (!route) return true;
-    const { perIp, perEmail } = this.config.limits[route];
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const { perIp, perEmail, perAccount } = this.config.limits[route];
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const counts: [key: string, limit: number][] = [];
     if (perIp > 0) counts.push([`${route}:ip:${clientOf(request.ip)}`, perIp]);
     const email = perEmail > 0 ? emailOf(request.body) : undefined;
     if (email) counts.push([`${route}:email:${email}`, perEmail]);
+    const account = perAccount > 0 ? request.user?.id : undefined;
+    if (account) counts.push([`${route}:account:${account}`, perAccount]);
     const windowMs = this.config.windowSeconds * 1000;
     for (const [key, limit] of counts) {
       const outcome = await this.limiter.hit(key, limit, windowMs);

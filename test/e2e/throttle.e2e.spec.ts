@@ -60,11 +60,11 @@ describe('throttle: register and login, per IP and per e-mail', () => {
   });
 
   it('declares 429 with Retry-After on every throttled operation', () => {
-    const throttled = ['register', 'login', 'refreshSession'];
+    const throttled = ['register', 'login', 'refreshSession', 'changePassword'];
     const ops = Object.values(spec.doc.paths)
       .flatMap((item) => Object.values(item))
       .filter((op) => throttled.includes(op.operationId));
-    expect(ops.length).toBeGreaterThanOrEqual(2);
+    expect(ops.length).toBe(throttled.length);
     for (const op of ops) {
       const declared = op.responses['429'] as { headers?: Record<string, unknown> } | undefined;
       expect({
@@ -147,6 +147,70 @@ describe('throttle: the window', () => {
       .post('/api/v1/auth/register')
       .send({ email: 'later@example.com', password: PASSWORD })
       .expect(201);
+  });
+});
+
+describe('throttle: password changes, per signed-in account and per IP', () => {
+  let t: TestApp;
+  let spec: SpecConformance;
+  const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+  const change = (auth: Record<string, string>, ip: string, currentPassword = 'wrong password!') =>
+    t.http
+      .post('/api/v1/auth/password')
+      .set(auth)
+      .set(from(ip))
+      .send({ currentPassword, newPassword: 'a brand new passphrase' });
+
+  beforeAll(async () => {
+    t = await startApp({
+      TRUST_PROXY: 'true',
+      THROTTLE_WINDOW_SECONDS: '60',
+      THROTTLE_PASSWORD_PER_IP: '4',
+      THROTTLE_PASSWORD_PER_ACCOUNT: '2',
+    });
+    spec = new SpecConformance((await t.http.get('/docs-json')).body as OpenApiDocument);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('limits guesses of the current password per account, across IPs and sessions', async () => {
+    const victim = await register(t.http);
+    // A second session of the same account (another device, or a stolen token).
+    const second = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: victim.email, password: PASSWORD })
+      .expect(200);
+    const secondAuth = {
+      Authorization: `Bearer ${(second.body as { accessToken: string }).accessToken}`,
+    };
+
+    await change(victim.auth, '198.51.100.10').expect(400);
+    await change(secondAuth, '198.51.100.11').expect(400);
+    // Over the account's limit even with the right password: the guess is not even tried.
+    const refused = await change(victim.auth, '198.51.100.12', PASSWORD);
+    expectThrottled(refused, 60);
+    spec.check(refused);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: victim.email, password: PASSWORD })
+      .expect(200);
+
+    // Another account, from the same address, is counted on its own.
+    const other = await register(t.http);
+    await change(other.auth, '198.51.100.12').expect(400);
+  });
+
+  it('limits password changes per IP across accounts', async () => {
+    for (let i = 0; i < 4; i++) {
+      await change((await register(t.http)).auth, '192.0.2.50').expect(400);
+    }
+    expectThrottled(await change((await register(t.http)).auth, '192.0.2.50'), 60);
+  });
+
+  it('answers a request without credentials 401, before it counts', async () => {
+    for (let i = 0; i < 6; i++) await change({}, '192.0.2.60').expect(401);
+    await change((await register(t.http)).auth, '192.0.2.60').expect(400);
   });
 });
 

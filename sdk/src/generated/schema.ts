@@ -121,7 +121,8 @@ export interface paths {
         /**
          * Change my password
          * @description Changes the password. Every session of the account ends, this one too, and every access token
-         *     issued before stops working; the answer is a new session for the caller.
+         *     issued before stops working; the answer is a new session for the caller. Throttled per client
+         *     IP and per account, so that a stolen access token is no way to guess the password.
          *
          *     Needs a signed-in session: API keys get 403 here.
          */
@@ -1780,6 +1781,17 @@ export interface operations {
             415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests, generations in flight, or images today (the daily quota); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
