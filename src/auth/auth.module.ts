@@ -11,6 +11,7 @@ import { CredentialsGuard } from './credentials.guard.js';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
 import { QuotaModule } from './quota.module.js';
+import { SessionPruner } from './session-pruner.js';
 import { SessionTokens } from './session-tokens.js';
 
 @Module({
@@ -42,6 +43,7 @@ import { SessionTokens } from './session-tokens.js';
     ApiKeysService,
     PasswordHasher,
     JwtStrategy,
+    SessionPruner,
     { provide: APP_GUARD, useClass: CredentialsGuard },
   ],
   exports: [SessionTokens],

@@ -107,6 +107,13 @@ export class EnvironmentVariables extends ProviderVariables {
   @IsIntegerVar(300, 365 * 24 * 3600)
   REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
+  /**
+   * How often each replica deletes the refresh tokens that can no longer sign anyone in (ms),
+   * besides once at boot; 0: at boot only. Idempotent, so replicas pruning at once do no harm.
+   */
+  @IsIntegerVar(0)
+  SESSION_PRUNE_INTERVAL_MS = 60 * 60_000;
+
   /** Comma-separated e-mails that get the `admin` role when they register. */
   @IsString()
   @IsEmailList()

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { Response } from 'supertest';
+import { SessionPruner } from '../../src/auth/session-pruner.js';
 import { startApp, type TestApp } from '../support/app.js';
 
 interface Session {
@@ -163,6 +164,58 @@ describe('e2e: sessions', () => {
     expectProblem(await refresh(session.refreshToken), 401);
   });
 
+  it('prunes what can sign no one in, and keeps what a live access token still needs', async () => {
+    const tokensOf = (userId: string) => {
+      const db = new Database(join(t.dataDir, 'image-forge.db'), { readonly: true });
+      try {
+        return (
+          db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(userId) as {
+            n: number;
+          }
+        ).n;
+      } finally {
+        db.close();
+      }
+    };
+    const edit = (sql: string, ...params: string[]) => {
+      const db = new Database(join(t.dataDir, 'image-forge.db'));
+      try {
+        db.prepare(sql).run(...params);
+      } finally {
+        db.close();
+      }
+    };
+    const longAgo = new Date(Date.now() - 3600_000).toISOString();
+
+    // A live session refreshed twice: two used tokens, both expired (as if refreshed long ago).
+    const { session: live } = await signUp();
+    const second = (await refresh(live.refreshToken).expect(200)).body as Session;
+    const current = (await refresh(second.refreshToken).expect(200)).body as Session;
+    edit(
+      'UPDATE sessions SET expires_at = ? WHERE user_id = ? AND used_at IS NOT NULL',
+      longAgo,
+      live.user.id,
+    );
+    // A session ended just now: its access token must stay refused.
+    const { session: endedNow } = await signUp();
+    await t.http.post('/api/v1/auth/logout').set(bearer(endedNow.accessToken)).expect(204);
+    // A session ended long ago, all its tokens older than any live access token.
+    const { session: endedLongAgo } = await signUp();
+    await t.http.post('/api/v1/auth/logout').set(bearer(endedLongAgo.accessToken)).expect(204);
+    edit('UPDATE sessions SET created_at = ? WHERE user_id = ?', longAgo, endedLongAgo.user.id);
+
+    await t.app.get(SessionPruner).prune();
+
+    expect({
+      live: tokensOf(live.user.id),
+      endedNow: tokensOf(endedNow.user.id),
+      endedLongAgo: tokensOf(endedLongAgo.user.id),
+    }).toEqual({ live: 1, endedNow: 1, endedLongAgo: 0 });
+    await refresh(current.refreshToken).expect(200);
+    expectProblem(await me(endedNow.accessToken), 401);
+    expectProblem(await refresh(second.refreshToken), 401);
+  });
+
   it('answers a refresh without a token with 400 naming it', async () => {
     const res = await t.http.post('/api/v1/auth/refresh').send({}).expect(400);
     expect((res.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(
@@ -260,6 +313,41 @@ describe('e2e: sessions', () => {
     expect(spec.paths['/api/v1/auth/logout'].post.security).toEqual([{ bearer: [] }]);
     expect(spec.paths['/api/v1/auth/logout-all'].post.security).toEqual([{ bearer: [] }]);
     expect(spec.paths['/api/v1/auth/password'].post.security).toEqual([{ bearer: [] }]);
+  });
+});
+
+describe('e2e: sessions are pruned on a timer', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ SESSION_PRUNE_INTERVAL_MS: '100' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('deletes an expired refresh token within an interval, with no request asking', async () => {
+    const res = await t.http
+      .post('/api/v1/auth/register')
+      .send({ email: `pruned-${Date.now()}@example.com`, password: PASSWORD })
+      .expect(201);
+    const userId = (res.body as Session).user.id;
+    const db = new Database(join(t.dataDir, 'image-forge.db'));
+    try {
+      const count = db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?');
+      expect(count.get(userId)).toEqual({ n: 1 });
+      db.prepare('UPDATE sessions SET expires_at = ? WHERE user_id = ?').run(
+        new Date(Date.now() - 3600_000).toISOString(),
+        userId,
+      );
+      const deadline = Date.now() + 10_000;
+      while ((count.get(userId) as { n: number }).n > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(count.get(userId)).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -22,4 +22,13 @@ export abstract class SessionsRepository {
   abstract revokeAllForUser(userId: string, now: string): Promise<number>;
   /** Whether any token of the family was revoked: then the whole session has ended. */
   abstract isFamilyRevoked(familyId: string): Promise<boolean>;
+  /**
+   * Deletes tokens that can no longer sign anyone in, given that no access token issued before
+   * `cutoff` is still valid; returns how many:
+   * - every token not revoked that expired before `cutoff` (used or not: it refreshes nothing);
+   * - every token of a revoked family whose tokens were all created before `cutoff`: the access
+   *   tokens naming the family have all expired, so nothing needs to know it was revoked.
+   * A revoked token of a family with a newer token stays: `isFamilyRevoked` must keep saying so.
+   */
+  abstract prune(cutoff: string): Promise<number>;
 }

@@ -169,5 +169,58 @@ export function describeSessionsContract(open: OpenRecordStore): void {
         await expect(sessions.isFamilyRevoked(token.familyId)).resolves.toBe(true);
       });
     });
+
+    describe('prune', () => {
+      const hashes = async () =>
+        Promise.all(
+          all.map(async (token) => ((await sessions.findByTokenHash(token.tokenHash)) ? 1 : 0)),
+        );
+      let all: Session[] = [];
+
+      it('deletes tokens that expired before the cutoff and were not revoked, used or not', async () => {
+        const familyId = newId();
+        all = [
+          // Expired, used, in a live family: goes; its family's current token stays.
+          await sessions.create(makeSession({ familyId, expiresAt: at(50), usedAt: at(40) })),
+          await sessions.create(makeSession({ familyId, createdAt: at(40), expiresAt: at(500) })),
+          // Expired, never used: goes.
+          await sessions.create(makeSession({ expiresAt: at(99) })),
+          // Expires at the cutoff or after: stays.
+          await sessions.create(makeSession({ expiresAt: at(100) })),
+          await sessions.create(makeSession({ expiresAt: at(101), usedAt: at(1) })),
+        ];
+
+        await expect(sessions.prune(at(100))).resolves.toBe(2);
+
+        await expect(hashes()).resolves.toEqual([0, 1, 0, 1, 1]);
+        await expect(sessions.isFamilyRevoked(familyId)).resolves.toBe(false);
+        await expect(sessions.prune(at(100))).resolves.toBe(0);
+      });
+
+      it('deletes a revoked family once every token of it was created before the cutoff', async () => {
+        const old = newId();
+        const recent = newId();
+        all = [
+          await sessions.create(
+            makeSession({ familyId: old, createdAt: at(10), revokedAt: at(20) }),
+          ),
+          await sessions.create(
+            makeSession({ familyId: old, createdAt: at(20), usedAt: at(30), revokedAt: at(30) }),
+          ),
+          // Revoked long ago, but a token joined it after the cutoff (a refresh racing the
+          // logout): the family must go on saying it was revoked, so none of it goes.
+          await sessions.create(
+            makeSession({ familyId: recent, createdAt: at(10), revokedAt: at(20) }),
+          ),
+          await sessions.create(makeSession({ familyId: recent, createdAt: at(150) })),
+        ];
+
+        await expect(sessions.prune(at(100))).resolves.toBe(2);
+
+        await expect(hashes()).resolves.toEqual([0, 0, 1, 1]);
+        await expect(sessions.isFamilyRevoked(old)).resolves.toBe(false);
+        await expect(sessions.isFamilyRevoked(recent)).resolves.toBe(true);
+      });
+    });
   });
 }

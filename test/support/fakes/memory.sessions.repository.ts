@@ -36,6 +36,25 @@ export class InMemorySessionsRepository extends SessionsRepository {
     return [...this.rows.values()].some((s) => s.familyId === familyId && s.revokedAt !== null);
   }
 
+  async prune(cutoff: string): Promise<number> {
+    const rows = [...this.rows.values()];
+    const ended = new Set(
+      rows
+        .filter((s) => s.revokedAt !== null)
+        .map((s) => s.familyId)
+        .filter((family) => rows.every((s) => s.familyId !== family || s.createdAt < cutoff)),
+    );
+    let deleted = 0;
+    for (const session of rows) {
+      const expired = session.revokedAt === null && session.expiresAt < cutoff;
+      if (expired || ended.has(session.familyId)) {
+        this.rows.delete(session.id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
   private revokeWhere(match: (session: Session) => boolean, now: string): number {
     let revoked = 0;
     for (const session of this.rows.values()) {

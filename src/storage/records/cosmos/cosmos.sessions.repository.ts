@@ -86,6 +86,55 @@ export class CosmosSessionsRepository extends SessionsRepository {
   }
 
   /**
+   * Two cross-partition queries for the candidates, then each family read in its partition before
+   * any of its tokens goes: a token may have joined it since.
+   */
+  async prune(cutoff: string): Promise<number> {
+    const expired = await queryAll<Pick<Session, 'id' | 'familyId'>>(
+      this.cosmos.sessions,
+      sql('SELECT c.id, c.familyId FROM c WHERE IS_NULL(c.revokedAt) AND c.expiresAt < @cutoff', {
+        cutoff,
+      }),
+    );
+    let deleted = await this.deleteAll(expired);
+    const revoked = await queryAll<{ familyId: string }>(
+      this.cosmos.sessions,
+      sql('SELECT c.familyId FROM c WHERE IS_STRING(c.revokedAt) AND c.createdAt < @cutoff', {
+        cutoff,
+      }),
+    );
+    for (const familyId of new Set(revoked.map((token) => token.familyId))) {
+      const family = await queryAll<Pick<Session, 'id' | 'familyId' | 'createdAt'>>(
+        this.cosmos.sessions,
+        sql('SELECT c.id, c.familyId, c.createdAt FROM c WHERE c.familyId = @familyId', {
+          familyId,
+        }),
+        { partitionKey: familyId },
+      );
+      if (family.every((token) => token.createdAt < cutoff))
+        deleted += await this.deleteAll(family);
+    }
+    return deleted;
+  }
+
+  /** Deletes each token; one already gone counts nothing. */
+  private async deleteAll(tokens: readonly Pick<Session, 'id' | 'familyId'>[]): Promise<number> {
+    const done = await Promise.all(
+      tokens.map((token) =>
+        unless(
+          [NOT_FOUND],
+          async () => {
+            await this.cosmos.sessions.item(token.id, token.familyId).delete();
+            return 1;
+          },
+          () => 0,
+        ),
+      ),
+    );
+    return done.reduce<number>((sum, n) => sum + n, 0);
+  }
+
+  /**
    * A patch (`set`) per token: it applies whatever else changed the token meanwhile, and changes
    * its ETag, so that a refresh that read it before fails its If-Match and reads it revoked.
    */

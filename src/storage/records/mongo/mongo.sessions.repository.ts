@@ -55,4 +55,29 @@ export class MongoSessionsRepository extends SessionsRepository {
       .exec();
     return doc !== null;
   }
+
+  async prune(cutoff: string): Promise<number> {
+    const expired = await this.mongo.sessions
+      .deleteMany({ revokedAt: null, expiresAt: { $lt: cutoff } })
+      .exec();
+    // $max ranks any string above null: a family's revokedAt is a string when any token has one.
+    const ended = await this.mongo.sessions
+      .aggregate<{ _id: string }>([
+        {
+          $group: {
+            _id: '$familyId',
+            revokedAt: { $max: '$revokedAt' },
+            createdAt: { $max: '$createdAt' },
+          },
+        },
+        { $match: { revokedAt: { $type: 'string' }, createdAt: { $lt: cutoff } } },
+        { $project: { _id: 1 } },
+      ])
+      .exec();
+    if (ended.length === 0) return expired.deletedCount;
+    const families = await this.mongo.sessions
+      .deleteMany({ familyId: { $in: ended.map((family) => family._id) } })
+      .exec();
+    return expired.deletedCount + families.deletedCount;
+  }
 }

@@ -100,4 +100,20 @@ export class SqliteSessionsRepository extends SessionsRepository {
       .get(familyId);
     return row?.revoked === 1;
   }
+
+  async prune(cutoff: string): Promise<number> {
+    return this.sqlite.db.transaction(() => {
+      const expired = this.sqlite
+        .statement<[string]>('DELETE FROM sessions WHERE revoked_at IS NULL AND expires_at < ?')
+        .run(cutoff).changes;
+      const ended = this.sqlite
+        .statement<[string]>(
+          `DELETE FROM sessions WHERE family_id IN (
+            SELECT family_id FROM sessions GROUP BY family_id
+              HAVING max(revoked_at) IS NOT NULL AND max(created_at) < ?)`,
+        )
+        .run(cutoff).changes;
+      return expired + ended;
+    })();
+  }
 }
