@@ -170,18 +170,20 @@ describe('AuthService', () => {
       expect(third.user).toEqual(first.user);
     });
 
-    it('ends the whole session when a used refresh token comes back', async () => {
+    it('gives a token used within the reuse grace another pair in the same session (two tabs)', async () => {
       const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
-      const second = await auth.refresh(first.refreshToken);
+      const tabA = await auth.refresh(first.refreshToken);
+      const tabB = await auth.refresh(first.refreshToken);
 
-      await expect(auth.refresh(first.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
-
-      await expect(auth.refresh(second.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
-      const { sid } = await jwt.verifyAsync<{ sid: string }>(second.accessToken);
-      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+      const sid = async (session: { accessToken: string }) =>
+        (await jwt.verifyAsync<{ sid: string }>(session.accessToken)).sid;
+      expect(await sid(tabB)).toBe(await sid(tabA));
+      await expect(fakes.sessions.isFamilyRevoked(await sid(tabA))).resolves.toBe(false);
+      await expect(auth.refresh(tabA.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
+      await expect(auth.refresh(tabB.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
     });
 
-    it('lets one of two concurrent refreshes of a token win, and then ends the session', async () => {
+    it('lets both of two concurrent refreshes of a token through within the reuse grace', async () => {
       const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
 
       const outcomes = await Promise.allSettled([
@@ -189,9 +191,62 @@ describe('AuthService', () => {
         auth.refresh(first.refreshToken),
       ]);
 
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
       const { sid } = await jwt.verifyAsync<{ sid: string }>(first.accessToken);
-      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+      await expect(fakes.sessions.isFamilyRevoked(sid)).resolves.toBe(false);
+    });
+
+    it('gives nothing for a used token of a session that has ended, even within the grace', async () => {
+      const first = await auth.register({ email: 'ada@example.com', password: PASSWORD });
+      const second = await auth.refresh(first.refreshToken);
+      await auth.logout(await caller(second.accessToken));
+
+      await expect(auth.refresh(first.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(auth.refresh(second.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+    });
+
+    describe('with REFRESH_REUSE_GRACE_SECONDS=0', () => {
+      let strict: AuthService;
+      let strictFakes: Fakes;
+      let strictRef: TestingModule;
+
+      beforeEach(async () => {
+        ({ moduleRef: strictRef, fakes: strictFakes } = await compileWithFakes([AuthModule], {
+          REFRESH_REUSE_GRACE_SECONDS: '0',
+        }));
+        strict = strictRef.get(AuthService);
+      });
+      afterEach(async () => {
+        await strictRef.close();
+      });
+
+      it('ends the whole session when a used refresh token comes back', async () => {
+        const first = await strict.register({ email: 'ada@example.com', password: PASSWORD });
+        const second = await strict.refresh(first.refreshToken);
+
+        await expect(strict.refresh(first.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+
+        await expect(strict.refresh(second.refreshToken)).rejects.toBeInstanceOf(UnauthorizedError);
+        const { sid } = await strictRef
+          .get(JwtService)
+          .verifyAsync<{ sid: string }>(second.accessToken);
+        await expect(strictFakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+      });
+
+      it('lets one of two concurrent refreshes of a token win, and then ends the session', async () => {
+        const first = await strict.register({ email: 'ada@example.com', password: PASSWORD });
+
+        const outcomes = await Promise.allSettled([
+          strict.refresh(first.refreshToken),
+          strict.refresh(first.refreshToken),
+        ]);
+
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const { sid } = await strictRef
+          .get(JwtService)
+          .verifyAsync<{ sid: string }>(first.accessToken);
+        await expect(strictFakes.sessions.isFamilyRevoked(sid)).resolves.toBe(true);
+      });
     });
 
     it('refuses an unknown refresh token', async () => {

@@ -22,8 +22,9 @@ const MAX_USER_AGENT = 200;
 
 /**
  * Sessions: an access token (short-lived JWT naming its session) and a refresh token (opaque,
- * stored only as a hash) that rotates on every use. A refresh token presented a second time,
- * whoever presents it and whenever, means two parties hold it: the whole session ends.
+ * stored only as a hash) that rotates on every use. A refresh token presented a second time, past
+ * a short grace (REFRESH_REUSE_GRACE_SECONDS) after its first use, means two parties hold it: the
+ * whole session ends.
  */
 @Injectable()
 export class SessionTokens {
@@ -41,14 +42,18 @@ export class SessionTokens {
 
   /**
    * Rotates `refreshToken`: it is marked used and a new pair is issued in the same session. An
-   * unknown, expired or revoked token is a 401; one already used (or used by a concurrent refresh)
-   * ends its whole session, then is a 401.
+   * unknown, expired or revoked token is a 401. One already used ends its whole session, then is a
+   * 401, unless it was used less than REFRESH_REUSE_GRACE_SECONDS ago: then it gets another new
+   * pair (two tabs sharing a session that refresh at once; a concurrent refresh that lost the
+   * race).
    */
   async refresh(refreshToken: string): Promise<SessionDto> {
     const stored = await this.sessions.findByTokenHash(hashSecret(refreshToken));
     if (!stored) throw notAuthenticated('the refresh token is not valid');
     const now = new Date();
-    if (stored.usedAt !== null) throw await this.reused(stored, now);
+    if (stored.usedAt !== null && !this.inReuseGrace(stored, now)) {
+      throw await this.reused(stored, now);
+    }
     if (stored.revokedAt !== null || (await this.sessions.isFamilyRevoked(stored.familyId))) {
       throw notAuthenticated('the session has ended');
     }
@@ -56,9 +61,13 @@ export class SessionTokens {
     const user = await this.users.findById(stored.userId);
     if (!user) throw notAuthenticated('the account no longer exists');
     if (user.disabled) throw notAuthenticated('the account is disabled');
-    // Compare-and-set: of two refreshes of this token, one gets here; the other was a reuse.
-    if (!(await this.sessions.markUsed(stored, now.toISOString()))) {
-      throw await this.reused(stored, now);
+    // Compare-and-set: of two refreshes of this token, one marks it used; the other is a reuse,
+    // forgiven within the grace (the winner used it a moment ago) unless the family was revoked.
+    if (stored.usedAt === null && !(await this.sessions.markUsed(stored, now.toISOString()))) {
+      const winner = await this.sessions.findByTokenHash(stored.tokenHash);
+      if (!winner || winner.revokedAt !== null || !this.inReuseGrace(winner, now)) {
+        throw await this.reused(stored, now);
+      }
     }
     return this.issue(user, stored.familyId, stored.userAgent, now);
   }
@@ -71,6 +80,12 @@ export class SessionTokens {
   /** Ends every session of the user. */
   async endAll(userId: string): Promise<void> {
     await this.sessions.revokeAllForUser(userId, new Date().toISOString());
+  }
+
+  /** Whether `token` was used less than REFRESH_REUSE_GRACE_SECONDS before `now`. */
+  private inReuseGrace(token: Session, now: Date): boolean {
+    if (token.usedAt === null) return false;
+    return now.getTime() - Date.parse(token.usedAt) < this.config.refreshReuseGraceSeconds * 1000;
   }
 
   private async reused(stored: Session, now: Date): Promise<UnauthorizedError> {

@@ -322,6 +322,7 @@ describe('loadConfig: sessions and quotas', () => {
     expect(config.auth.ttlSeconds).toBe(900);
     expect(config.auth.refreshTtlSeconds).toBe(30 * 24 * 3600);
     expect(config.auth.sessionPruneIntervalMs).toBe(60 * 60_000);
+    expect(config.auth.refreshReuseGraceSeconds).toBe(10);
     expect(config.generation.dailyImageQuota).toBe(100);
   });
 

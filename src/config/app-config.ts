@@ -126,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: vars.JWT_AUDIENCE,
       ttlSeconds: vars.JWT_TTL_SECONDS,
       refreshTtlSeconds: vars.REFRESH_TTL_SECONDS,
+      refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
       sessionPruneIntervalMs: vars.SESSION_PRUNE_INTERVAL_MS,
       adminEmails: new Set(list(vars.ADMIN_EMAILS)),
     },

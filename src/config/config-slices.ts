@@ -57,6 +57,8 @@ export abstract class AuthConfig {
   readonly ttlSeconds: number;
   /** Refresh tokens' lifetime. */
   readonly refreshTtlSeconds: number;
+  /** How long after its use a refresh token may be exchanged again (0: never). */
+  readonly refreshReuseGraceSeconds: number;
   /** How often ended sessions are deleted, besides at boot; 0: at boot only. */
   readonly sessionPruneIntervalMs: number;
   readonly adminEmails: ReadonlySet<string>;

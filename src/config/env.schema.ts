@@ -108,6 +108,15 @@ export class EnvironmentVariables extends ProviderVariables {
   REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
   /**
+   * For this long after a refresh token's use (seconds), presenting it again gets another new pair
+   * in the same session instead of ending the session as a replay: two tabs or processes sharing
+   * one session refresh at the same moment, or a page closed while its refresh was in flight. 0:
+   * every second use ends the session.
+   */
+  @IsIntegerVar(0, 60)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
+  /**
    * How often each replica deletes the refresh tokens that can no longer sign anyone in (ms),
    * besides once at boot; 0: at boot only. Idempotent, so replicas pruning at once do no harm.
    */

@@ -39,7 +39,7 @@ describeBrowser('browser: the dashboard session', () => {
   /**
    * Changes the stored session; the next page load reads it. (Not a reload here: a load that is
    * left while its refresh is in flight loses the rotated token, and the next refresh, with the
-   * used one, would rightly end the session.)
+   * used one, would end the session once the server's reuse grace has passed.)
    */
   async function tamper(change: Partial<Stored>): Promise<void> {
     await page.evaluate(
@@ -136,5 +136,65 @@ describeBrowser('browser: the dashboard session', () => {
       const res = await t.http.post('/api/v1/auth/refresh').send({ refreshToken });
       return res.status === 401 ? true : undefined;
     }, 'the session to end on the server');
+  });
+});
+
+/**
+ * Two tabs of the dashboard share one session (localStorage). When its access token expires, both
+ * renew at once; they must not present one refresh token twice. The server here forgives no reuse
+ * (REFRESH_REUSE_GRACE_SECONDS=0), so only the tabs taking turns (Web Locks) keeps them signed in.
+ */
+describeBrowser('browser: two tabs renewing one session', () => {
+  let t: TestApp;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    t = await startApp({ REFRESH_REUSE_GRACE_SECONDS: '0' });
+    origin = await t.listen();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('renews once for both tabs, and both carry on signed in', async () => {
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    for (const tab of [first, second]) tab.setDefaultTimeout(10_000);
+    await first.goto(`${origin}/account`);
+    await first.getByLabel('E-mail').nth(1).fill(`tabs-${Date.now()}@example.com`);
+    await first.getByLabel('Password').nth(1).fill(PASSWORD);
+    await first.getByRole('button', { name: 'Create account' }).click();
+    await first.waitForURL(`${origin}/generate`);
+    await second.goto(`${origin}/generate`);
+
+    for (let round = 0; round < 3; round++) {
+      // The access token expires in both tabs at once (a read of the stored session in each).
+      await first.evaluate((key) => {
+        const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
+        localStorage.setItem(key, JSON.stringify({ ...value, accessExpiresAt: Date.now() - 1000 }));
+      }, KEY);
+      const opened = await Promise.all(
+        [first, second].map(async (tab) => {
+          await tab.goto(`${origin}/me`);
+          const list = tab.getByText('You have no images yet.');
+          const signIn = tab.locator('a[href^="/account?next"]');
+          await list.or(signIn).first().waitFor();
+          return (await list.isVisible()) ? 'list' : 'sign-in';
+        }),
+      );
+      expect({ round, opened }).toEqual({ round, opened: ['list', 'list'] });
+    }
+
+    const { refreshToken } = await first.evaluate(
+      (key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored,
+      KEY,
+    );
+    await t.http.post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
+    await context.close();
   });
 });

@@ -3,7 +3,7 @@
  * on use and are stored hashed, reuse that ends the whole session, sign-out here and everywhere,
  * and password changes that end every session. All over HTTP, on SQLite.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -111,10 +111,24 @@ describe('e2e: sessions', () => {
     await me(again.accessToken).expect(200);
   });
 
+  /** Moves a token's first use back past REFRESH_REUSE_GRACE_SECONDS (10 s by default). */
+  const pastTheGrace = (refreshToken: string) => {
+    const db = new Database(join(t.dataDir, 'image-forge.db'));
+    try {
+      db.prepare('UPDATE sessions SET used_at = ? WHERE token_hash = ?').run(
+        new Date(Date.now() - 11_000).toISOString(),
+        createHash('sha256').update(refreshToken).digest('base64url'),
+      );
+    } finally {
+      db.close();
+    }
+  };
+
   it('ends the whole session when a stolen refresh token is used after its rotation', async () => {
     const { session } = await signUp();
     const stolen = session.refreshToken;
     const rotated = (await refresh(stolen).expect(200)).body as Session;
+    pastTheGrace(stolen);
 
     expectProblem(await refresh(stolen), 401);
 
@@ -124,18 +138,21 @@ describe('e2e: sessions', () => {
     expectProblem(await me(session.accessToken), 401);
   });
 
-  it('lets exactly one of 10 concurrent refreshes of one token win, and ends the session', async () => {
+  it('gives two tabs refreshing one token at once a pair each, in the same session', async () => {
     const { session } = await signUp();
 
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => refresh(session.refreshToken)),
     );
 
-    const statuses = answers.map((res) => res.status).sort();
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(9);
-    const winner = answers.find((res) => res.status === 200)!.body as Session;
-    expectProblem(await me(winner.accessToken), 401);
+    expect(answers.map((res) => res.status)).toEqual(Array<number>(10).fill(200));
+    const pairs = answers.map((res) => res.body as Session);
+    expect(new Set(pairs.map((pair) => pair.refreshToken)).size).toBe(10);
+    for (const pair of pairs) await me(pair.accessToken).expect(200);
+    // Each tab goes on with its own token; the session has not ended.
+    await refresh(pairs[0].refreshToken).expect(200);
+    await refresh(pairs[9].refreshToken).expect(200);
+    await me(session.accessToken).expect(200);
   });
 
   it.each([
@@ -313,6 +330,38 @@ describe('e2e: sessions', () => {
     expect(spec.paths['/api/v1/auth/logout'].post.security).toEqual([{ bearer: [] }]);
     expect(spec.paths['/api/v1/auth/logout-all'].post.security).toEqual([{ bearer: [] }]);
     expect(spec.paths['/api/v1/auth/password'].post.security).toEqual([{ bearer: [] }]);
+  });
+});
+
+describe('e2e: sessions with REFRESH_REUSE_GRACE_SECONDS=0', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ REFRESH_REUSE_GRACE_SECONDS: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('lets exactly one of 10 concurrent refreshes of one token win, and ends the session', async () => {
+    const session = (
+      await t.http
+        .post('/api/v1/auth/register')
+        .send({ email: `strict-${Date.now()}@example.com`, password: PASSWORD })
+        .expect(201)
+    ).body as Session;
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }),
+      ),
+    );
+
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(9);
+    const winner = answers.find((res) => res.status === 200)!.body as Session;
+    expectProblem(await t.http.get('/api/v1/auth/me').set(bearer(winner.accessToken)), 401);
   });
 });
 

@@ -56,7 +56,9 @@ export interface paths {
          * Refresh a session
          * @description Exchanges a refresh token for a new access token and a new refresh token, in the same session.
          *     Each refresh token works once: one presented again (a copy someone else kept) ends the whole
-         *     session, for everyone holding its tokens. Unknown, expired and revoked tokens get 401.
+         *     session, for everyone holding its tokens, unless it comes within REFRESH_REUSE_GRACE_SECONDS
+         *     (10 s by default) of its first use: then it gets another new pair in the same session (two tabs
+         *     or processes sharing the session refreshed at once). Unknown, expired and revoked tokens get 401.
          */
         post: operations["refreshSession"];
         delete?: never;

@@ -23,20 +23,37 @@ const anonymous = createClient({ baseUrl: '' });
 let renewing: Promise<boolean> | null = null;
 
 /**
- * Exchanges the refresh token for a new pair, one exchange at a time (a refresh token works once:
- * two exchanges of it would end the session). False when the session cannot be renewed.
+ * Exchanges the refresh token for a new pair, one exchange at a time across this app's tabs: they
+ * share the session (localStorage), so two of them seeing its access token expire at once would
+ * present one refresh token twice, which ends the session once the server's reuse grace has passed
+ * (REFRESH_REUSE_GRACE_SECONDS). False when the session cannot be renewed.
  */
 function renew(): Promise<boolean> {
-  renewing ??= (async () => {
-    const refreshToken = session.get()?.refreshToken;
-    if (!refreshToken) return false;
-    const { data } = await anonymous.POST('/api/v1/auth/refresh', { body: { refreshToken } });
+  const presented = session.get()?.refreshToken;
+  renewing ??= oneTabAtATime(async () => {
+    // Another tab may have renewed while this one waited: its pair is in localStorage.
+    const value = session.reload();
+    if (!value) return false;
+    if (value.refreshToken !== presented && !session.stale()) return true;
+    const { data } = await anonymous.POST('/api/v1/auth/refresh', {
+      body: { refreshToken: value.refreshToken },
+    });
     if (data) session.set(data);
     return data !== undefined;
-  })()
+  })
     .catch(() => false)
     .finally(() => (renewing = null));
   return renewing;
+}
+
+/**
+ * Runs `task` holding the app's refresh lock, which its tabs share (Web Locks). Pages served over
+ * plain HTTP from a host other than localhost have no Web Locks: there the server's reuse grace is
+ * what keeps two tabs refreshing at once signed in.
+ */
+async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
+  if (!('locks' in navigator)) return task();
+  return await navigator.locks.request('image-forge.refresh', task);
 }
 
 /** Copies of the requests sent with a token, to send again once after a renewal. */

@@ -9,7 +9,10 @@ export interface Session {
   readonly token: string;
   /** Epoch milliseconds; the access token is renewed a little before the server would refuse it. */
   readonly accessExpiresAt: number;
-  /** Exchanged once for a new pair (`POST /auth/refresh`); a second use ends the session. */
+  /**
+   * Exchanged once for a new pair (`POST /auth/refresh`); a second use, past the server's short
+   * reuse grace, ends the session.
+   */
   readonly refreshToken: string;
   /** Epoch milliseconds: when the session ends unless it is renewed before. */
   readonly expiresAt: number;
@@ -67,6 +70,15 @@ export const session = {
   stale(): boolean {
     const value = session.get();
     return value !== null && value.accessExpiresAt <= Date.now();
+  },
+  /** The session as stored now (another tab may have changed it, its event not yet come). */
+  reload(): Session | null {
+    const stored = read();
+    if (stored?.refreshToken !== current?.refreshToken) {
+      current = stored;
+      emit();
+    }
+    return session.get();
   },
   /** Keeps a session the API answered (sign-in, registration, refresh). */
   set(answer: SessionAnswer): void {
