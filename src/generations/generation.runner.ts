@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { DomainError } from '../common/errors.js';
+import { DomainError, StorageUnavailableError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { publicMessage } from '../common/public-message.js';
 import { GenerationConfig } from '../config/config-slices.js';
@@ -358,7 +358,8 @@ function classify(error: unknown): JobError {
     return { code: error.code, message: publicMessage(error), retryable: error.retryable };
   if (error instanceof InvalidImageError)
     return { code: 'invalid_image', message: publicMessage(error), retryable: false };
-  if (error instanceof StorageError)
+  // A store that cannot serve now, wherever in the attempt: not the request's fault.
+  if (error instanceof StorageError || error instanceof StorageUnavailableError)
     return { code: 'storage_error', message: publicMessage(error), retryable: true };
   if (error instanceof DomainError)
     return { code: 'invalid_request', message: publicMessage(error), retryable: false };

@@ -6,11 +6,13 @@ import {
   StorageSharedKeyCredential,
   type BlobHTTPHeaders,
   type ContainerClient,
+  type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import type { ByteRange } from '../../common/http-range.js';
 import type { BlobsConfig } from '../../config/config-slices.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
+import { networkFailure, statusFailure, type UnavailableReason } from '../unavailable.js';
 
 export type AzureBlobStoreOptions = NonNullable<BlobsConfig['azure']> & {
   /**
@@ -181,19 +183,32 @@ export class AzureBlobStore extends BlobStore {
   }
 }
 
+/**
+ * How the SDK retries a failed request: three tries, 0.2 s apart and doubling (at most 2 s), so a
+ * store that cannot be reached is a 503 within seconds. The SDK's default (four tries from 4 s
+ * apart) held each request ~30 s first. A job's failed write is retried by the job's own policy.
+ */
+const RETRY: StoragePipelineOptions = {
+  retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
+};
+
 function serviceClient(options: AzureBlobStoreOptions): BlobServiceClient {
   if (options.connectionString)
-    return BlobServiceClient.fromConnectionString(options.connectionString);
+    return BlobServiceClient.fromConnectionString(options.connectionString, RETRY);
   const accountUrl = options.accountUrl?.replace(/\/+$/, '');
   if (accountUrl && options.accountKey) {
     const credential = new StorageSharedKeyCredential(
       accountNameOf(accountUrl),
       options.accountKey,
     );
-    return new BlobServiceClient(accountUrl, credential);
+    return new BlobServiceClient(accountUrl, credential, RETRY);
   }
   if (accountUrl && options.sasToken) {
-    return new BlobServiceClient(`${accountUrl}?${options.sasToken.replace(/^\?/, '')}`);
+    return new BlobServiceClient(
+      `${accountUrl}?${options.sasToken.replace(/^\?/, '')}`,
+      undefined,
+      RETRY,
+    );
   }
   throw new Error(
     'Azure Blob needs a connection string, or an account URL with an account key or a SAS token',
@@ -257,3 +272,13 @@ async function readUpTo(
   });
   return { stream, bytesRead: () => bytesRead };
 }
+
+/**
+ * Why Azure Blob Storage cannot serve now: unreachable (the SDK's `RestError` carries the socket's
+ * code, or REQUEST_SEND_ERROR), or an answer that says so (408, 429, 5xx).
+ */
+export const azureUnavailable: UnavailableReason = (error) => {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (code === 'REQUEST_SEND_ERROR') return 'it cannot be reached';
+  return networkFailure(error) ?? statusFailure(statusCode);
+};

@@ -5,12 +5,14 @@ import { Metrics } from '../../metrics/metrics.js';
 import { BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.blob-store.js';
 import { ValidatedBlobStore } from './validated-blob-store.js';
+import { translatingUnavailable } from '../unavailable.js';
 
 /** The adapter itself: a provider of its own, so that Nest runs its shutdown hook (S3). */
 const ADAPTER = Symbol('BLOB_STORE_ADAPTER');
 
 /**
- * The adapter named by BLOB_DRIVER; a cloud store's module (and SDK) is imported only when named.
+ * The adapter named by BLOB_DRIVER; a cloud store's module (and SDK) is imported only when named,
+ * and its "cannot serve now" failures become 503s (the local store translates its own).
  * (Config validation has already refused a driver whose settings are missing, naming the
  * variable.)
  */
@@ -22,12 +24,12 @@ async function blobStoreAdapter(config: BlobsConfig): Promise<BlobStore> {
     case 'azure': {
       // The container is created on first use, so the app boots while storage is down and
       // /health/ready says why.
-      const { AzureBlobStore } = await import('./azure.blob-store.js');
-      return new AzureBlobStore(azure!);
+      const { AzureBlobStore, azureUnavailable } = await import('./azure.blob-store.js');
+      return translatingUnavailable(new AzureBlobStore(azure!), 'blobStore', azureUnavailable);
     }
     case 's3': {
-      const { S3BlobStore } = await import('./s3.blob-store.js');
-      return new S3BlobStore(s3!);
+      const { S3BlobStore, s3Unavailable } = await import('./s3.blob-store.js');
+      return translatingUnavailable(new S3BlobStore(s3!), 'blobStore', s3Unavailable);
     }
   }
 }

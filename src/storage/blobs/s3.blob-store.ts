@@ -14,6 +14,7 @@ import type { ByteRange } from '../../common/http-range.js';
 import type { BlobsConfig } from '../../config/config-slices.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
+import { networkFailure, statusFailure, type UnavailableReason } from '../unavailable.js';
 
 export type S3BlobStoreOptions = NonNullable<BlobsConfig['s3']>;
 
@@ -223,3 +224,16 @@ function statusOf(error: unknown): number | undefined {
 function nameOf(error: unknown): string | undefined {
   return (error as { name?: string } | null)?.name;
 }
+
+/**
+ * Why an S3 store cannot serve now: unreachable (the socket's error, as the SDK passes it on), a
+ * request that timed out, or an answer that says so (408, 429, 5xx: SlowDown, ServiceUnavailable).
+ */
+export const s3Unavailable: UnavailableReason = (error) => {
+  const { name, $metadata } = (error ?? {}) as {
+    name?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  if (name === 'TimeoutError') return 'it timed out';
+  return networkFailure(error) ?? statusFailure($metadata?.httpStatusCode);
+};

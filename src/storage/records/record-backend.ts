@@ -7,6 +7,7 @@ import type { RecordStore } from './record-store.js';
 import type { SchedulesRepository } from './schedules.repository.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import type { UsersRepository } from './users.repository.js';
+import type { UnavailableReason } from '../unavailable.js';
 
 /** An adapter class of one port, built on the backend's connection `C`. */
 type On<C, Port> = new (connection: C) => Port;
@@ -20,6 +21,11 @@ type On<C, Port> = new (connection: C) => Port;
 export interface RecordBackend<C> {
   open(database: AppConfig['database']): Promise<C>;
   close(connection: C): Promise<void>;
+  /**
+   * Why the backend cannot serve now, from one of its SDK's errors: its adapters' failures that
+   * this explains become `StorageUnavailableError`s (503). SQLite translates its own.
+   */
+  readonly unavailable?: UnavailableReason;
   readonly RecordStore: On<C, RecordStore>;
   readonly UsersRepository: On<C, UsersRepository>;
   readonly JobsRepository: On<C, JobsRepository>;
@@ -31,4 +37,4 @@ export interface RecordBackend<C> {
 }
 
 /** The ports a backend provides, by name. */
-export type PortName = Exclude<keyof RecordBackend<unknown>, 'open' | 'close'>;
+export type PortName = Exclude<keyof RecordBackend<unknown>, 'open' | 'close' | 'unavailable'>;

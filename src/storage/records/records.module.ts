@@ -16,6 +16,7 @@ import { RecordStore } from './record-store.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { translatingUnavailable } from '../unavailable.js';
 
 /** Each port (its injection token) under its name in `RecordBackend`. */
 const PORTS = {
@@ -76,11 +77,17 @@ function recordStoreProviders(config: AppConfig): Provider[] {
       useFactory: (connected: Connected) => new RecordStoreLifecycle(connected),
       inject: [CONNECTED],
     },
-    // Each adapter timed into the store-latency histogram (when metrics are on).
+    // Each adapter with its "cannot serve now" failures as 503s, timed into the store-latency
+    // histogram (when metrics are on).
     ...ports.map(([name, port]) => ({
       provide: port,
-      useFactory: ({ backend, connection }: Connected, metrics?: Metrics) =>
-        meteredRecordPort(new backend[name](connection), name, metrics),
+      useFactory: ({ backend, connection }: Connected, metrics?: Metrics) => {
+        const adapter = new backend[name](connection);
+        const translated = backend.unavailable
+          ? translatingUnavailable(adapter, 'recordStore', backend.unavailable)
+          : adapter;
+        return meteredRecordPort(translated, name, metrics);
+      },
       inject: [CONNECTED, { token: Metrics, optional: true }],
     })),
   ];

@@ -1,4 +1,5 @@
 import type { Agent } from 'node:https';
+import { networkFailure, statusFailure, type UnavailableReason } from '../../unavailable.js';
 import {
   CosmosClient,
   IndexingMode,
@@ -250,6 +251,15 @@ export function statusOf(error: unknown): number | undefined {
   if (typeof code === 'number') return code;
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
+
+/**
+ * Why Cosmos DB cannot serve now: unreachable (the SDK's error carries the socket's code), a
+ * request that timed out, or an answer that says so (408, 429 after the SDK's own retries, 5xx).
+ */
+export const cosmosUnavailable: UnavailableReason = (error) => {
+  if ((error as { name?: unknown } | null)?.name === 'TimeoutError') return 'it timed out';
+  return networkFailure(error) ?? statusFailure(statusOf(error));
+};
 
 export const CONFLICT = 409;
 export const NOT_FOUND = 404;

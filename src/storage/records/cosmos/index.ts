@@ -1,6 +1,8 @@
 import type { AppConfig } from '../../../config/app-config.js';
 import { CosmosDatabase } from './cosmos.database.js';
 
+export { cosmosUnavailable as unavailable } from './cosmos.database.js';
+
 /**
  * Azure Cosmos DB (NoSQL API); creates the database and containers when missing (config
  * validation made the settings present). See `RecordBackend`.

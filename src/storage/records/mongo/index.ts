@@ -1,6 +1,8 @@
 import type { AppConfig } from '../../../config/app-config.js';
 import { MongoDatabase } from './mongo.database.js';
 
+export { mongoUnavailable as unavailable } from './mongo.database.js';
+
 /**
  * MongoDB through mongoose: connects, then creates collections and indexes; a failed init closes
  * the connection. See `RecordBackend`.

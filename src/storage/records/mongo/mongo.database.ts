@@ -21,6 +21,7 @@ import type {
   UserDoc,
 } from './mongo.documents.js';
 import { NEWEST_FIRST } from './mongo.queries.js';
+import { networkFailure, type UnavailableReason } from '../../unavailable.js';
 
 const SCHEMA_OPTIONS = {
   // Our ids (UUIDv7 strings, every collection's `_id`) replace ObjectIds; no version key; we write
@@ -362,3 +363,22 @@ export class MongoDatabase {
     await this.connection.close();
   }
 }
+
+/** The driver's (and mongoose's) errors for a server that cannot be reached or chosen now. */
+const UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoOperationTimeoutError',
+]);
+
+/** Why MongoDB cannot serve now: no server reachable, or none chosen in time. */
+export const mongoUnavailable: UnavailableReason = (error) => {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && UNREACHABLE.has(name)) return `it cannot be reached (${name})`;
+  return networkFailure(error);
+};

@@ -1,0 +1,80 @@
+/**
+ * A cloud store that cannot be reached is a 503 `storage-unavailable` with `Retry-After`, as a full
+ * disk is on the embedded stores, never a 500: Azure Blob Storage and S3 (each started, then
+ * stopped, so its port is closed) and Cosmos DB (its emulator stopped under a running app).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { ImagesRepository } from '../../src/storage/records/images.repository.js';
+import { makeImage } from '../fixtures/records.js';
+import { startApp, type TestApp } from '../support/app.js';
+import { startAzurite } from '../support/azurite.js';
+import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
+import { startS3rver } from '../support/s3rver.js';
+
+function expectUnavailable(res: Response, store: 'blob' | 'record'): void {
+  expect({
+    status: res.status,
+    type: res.headers['content-type'],
+    retryAfter: res.headers['retry-after'],
+    code: (res.body as { code?: string }).code,
+  }).toEqual({
+    status: 503,
+    type: expect.stringContaining('application/problem+json'),
+    retryAfter: '30',
+    code: 'storage-unavailable',
+  });
+  expect((res.body as { detail: string }).detail).toContain(`The ${store} store is unavailable`);
+}
+
+describe.each([
+  ['azure', async () => startAzurite()],
+  ['s3', async () => startS3rver()],
+] as const)('e2e: BLOB_DRIVER=%s that cannot be reached', (_driver, start) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Started for a configuration that points at it, then stopped: nothing listens there now.
+    const store = await start();
+    const env = store.env();
+    await store.stop();
+    t = await startApp({ ...env, GALLERY_BLOB_CACHE_MAX_BYTES: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("answers an image's bytes 503 storage-unavailable, and readiness names the blob store", async () => {
+    const image = await t.app.get(ImagesRepository).insert(makeImage({ visibility: 'public' }));
+
+    for (const kind of ['content', 'thumbnail']) {
+      expectUnavailable(await t.http.get(`/api/v1/images/${image.id}/${kind}`), 'blob');
+    }
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect((ready.body as { detail: string }).detail).toContain('blobStore');
+  });
+});
+
+describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
+  let t: TestApp;
+  let cosmos: CosmosEmulator | undefined;
+
+  beforeAll(async () => {
+    cosmos = await startCosmosEmulator();
+    t = await startApp({ ...cosmos.env(`unavailable-${Date.now()}`), GALLERY_CACHE_TTL_MS: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await cosmos?.stop();
+  });
+
+  it('answers reads 503 storage-unavailable once it stops, and readiness names the record store', async () => {
+    await t.http.get('/api/v1/images').expect(200);
+    await cosmos!.stop();
+    cosmos = undefined;
+
+    expectUnavailable(await t.http.get('/api/v1/images?limit=5'), 'record');
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect((ready.body as { detail: string }).detail).toContain('recordStore');
+  });
+});
