@@ -1,6 +1,7 @@
 // The ceilings the gallery benchmark measures image-forge against, each started as its own process
 // by `gallery.bench.mjs`: `node bench/ceilings.mjs bare|fastify|nest` serves one JSON page (the
-// file BODY_FILE, the gallery's real page 1) on PORT.
+// file BODY_FILE, the gallery's real page 1) on PORT; `fastify` also serves a thumbnail's bytes
+// from memory (BODY_FILE a WebP, CONTENT_TYPE image/webp): what the framework alone costs a blob.
 //   bare     node:http writing the bytes from memory: the platform's ceiling
 //   fastify  Fastify sending the pre-serialised bytes: the HTTP framework's ceiling
 //   nest     a minimal Nest 12 app on Fastify returning the page as an object (Nest serialises it):
@@ -12,12 +13,13 @@ import { createServer } from 'node:http';
 const kind = process.argv[2];
 const body = readFileSync(process.env.BODY_FILE);
 const port = Number(process.env.PORT);
+const contentType = process.env.CONTENT_TYPE ?? 'application/json; charset=utf-8';
 const host = '127.0.0.1';
 
 if (kind === 'bare') {
   createServer((req, res) => {
     res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': contentType,
       'content-length': body.length,
     });
     res.end(body);
@@ -26,7 +28,7 @@ if (kind === 'bare') {
   const { default: Fastify } = await import('fastify');
   const app = Fastify();
   app.get('/', (request, reply) => {
-    void reply.type('application/json; charset=utf-8').send(body);
+    void reply.type(contentType).send(body);
   });
   await app.listen({ port, host });
 } else if (kind === 'nest') {

@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { AuthConfig } from '../config/config-slices.js';
 import { SessionsRepository } from '../storage/records/sessions.repository.js';
 
@@ -21,8 +22,11 @@ const CLOCK_MARGIN_MS = 60_000;
 @Injectable()
 export class SessionPruner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SessionPruner.name);
-  private timer?: NodeJS.Timeout;
-  private pruning?: Promise<number>;
+  private readonly prunes = new PeriodicTask(
+    (now) => this.pruneOnce(now),
+    this.logger,
+    'pruning sessions failed',
+  );
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -30,28 +34,17 @@ export class SessionPruner implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const run = () => {
-      this.prune().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'pruning sessions failed'),
-      );
-    };
-    run();
-    if (this.config.sessionPruneIntervalMs === 0) return;
-    this.timer = setInterval(run, this.config.sessionPruneIntervalMs);
-    this.timer.unref();
+    this.prunes.runLogged();
+    this.prunes.every(this.config.sessionPruneIntervalMs);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pruning?.catch(() => undefined);
+    await this.prunes.stop();
   }
 
   /** Prunes as of `now`; returns how many tokens went. Calls coalesce. */
   prune(now = Date.now()): Promise<number> {
-    this.pruning ??= this.pruneOnce(now).finally(() => {
-      this.pruning = undefined;
-    });
-    return this.pruning;
+    return this.prunes.run(now);
   }
 
   private async pruneOnce(now: number): Promise<number> {

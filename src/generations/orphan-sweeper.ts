@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { BlobsConfig } from '../config/config-slices.js';
 import { IMAGE_BLOB_PREFIXES } from '../storage/blobs/blob-keys.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
@@ -25,8 +26,11 @@ const BATCH = 200;
 @Injectable()
 export class OrphanSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrphanSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<string[]>;
+  private readonly sweeps = new PeriodicTask(
+    (now) => this.sweepOnce(now),
+    this.logger,
+    'periodic sweep failed',
+  );
 
   constructor(
     private readonly blobs: BlobStore,
@@ -35,26 +39,16 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.sweepIntervalMs === 0) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'periodic sweep failed'),
-      );
-    }, this.config.sweepIntervalMs);
-    this.timer.unref();
+    this.sweeps.every(this.config.sweepIntervalMs);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping?.catch(() => undefined);
+    await this.sweeps.stop();
   }
 
   /** Sweeps orphan blobs and temp files; returns the blob keys it deleted. Calls coalesce. */
   sweep(now = Date.now()): Promise<string[]> {
-    this.sweeping ??= this.sweepOnce(now).finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
+    return this.sweeps.run(now);
   }
 
   private async sweepOnce(now: number): Promise<string[]> {
