@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { BoundedCache } from '../common/bounded-cache.js';
+import { ADMISSION_WINDOW_MS, Admission, BoundedCache } from '../common/bounded-cache.js';
 import type { PageCaching, SerialisedPage } from '../common/page-response.js';
 import { GalleryConfig } from '../config/config-slices.js';
 
@@ -26,7 +26,7 @@ export class PageCache {
    * one-off queries (every `to` instant, every search) neither evicts the pages everyone asks
    * for nor churns memory; it costs a repeated query one build more.
    */
-  private readonly asked: BoundedCache<string>;
+  private readonly asked: Admission;
 
   constructor(private readonly config: GalleryConfig) {
     this.pages = new BoundedCache(
@@ -34,8 +34,7 @@ export class PageCache {
       config.pageCacheMaxBytes,
       config.pageCacheTtlMs,
     );
-    this.asked = new BoundedCache(
-      (key) => key.length,
+    this.asked = new Admission(
       Math.ceil(config.pageCacheMaxBytes / 16),
       config.pageCacheTtlMs > 0 ? ADMISSION_WINDOW_MS : 0,
     );
@@ -72,10 +71,7 @@ export class PageCache {
     const cached = this.get(key);
     if (cached) return cached;
     const page = await build();
-    if (this.asked.get(key) === undefined) {
-      this.asked.set(key, key);
-      return page;
-    }
+    if (!this.asked.askedBefore(key)) return page;
     // Kept as bytes: encoded once, sent many times.
     const kept = { body: Buffer.from(page.body), etag: page.etag };
     this.pages.set(key, kept);
@@ -87,9 +83,6 @@ export class PageCache {
     this.pages.clear();
   }
 }
-
-/** How long a key's first ask counts towards caching its page. */
-const ADMISSION_WINDOW_MS = 60_000;
 
 /** 128 bits of `data`'s SHA-1, in base64url (22 characters). */
 export function hashOf(data: string | Buffer): string {

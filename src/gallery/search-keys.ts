@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { BoundedCache } from '../common/bounded-cache.js';
+import { ADMISSION_WINDOW_MS, Admission, BoundedCache } from '../common/bounded-cache.js';
 import type { PageCursor, PageRequest } from '../common/cursor.js';
 import { GalleryConfig } from '../config/config-slices.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
 
 /** A search's matches are kept only when there are at most this many (~6 MB of keys). */
 export const MAX_KEPT_MATCHES = 50_000;
-/** How long a search's first ask counts towards keeping its matches. */
-const ADMISSION_WINDOW_MS = 60_000;
 /** What a kept key costs in memory, about (two short strings and an object). */
 const BYTES_PER_KEY = 120;
 
@@ -31,7 +29,7 @@ type Matches = readonly PageCursor[] | 'too many';
 @Injectable()
 export class SearchKeys {
   private readonly kept: BoundedCache<Matches>;
-  private readonly asked: BoundedCache<string>;
+  private readonly asked: Admission;
 
   constructor(
     private readonly images: ImagesRepository,
@@ -42,8 +40,7 @@ export class SearchKeys {
       config.pageCacheMaxBytes,
       config.pageCacheTtlMs,
     );
-    this.asked = new BoundedCache(
-      (key) => key.length,
+    this.asked = new Admission(
       Math.ceil(config.pageCacheMaxBytes / 16),
       config.pageCacheTtlMs > 0 ? ADMISSION_WINDOW_MS : 0,
     );
@@ -56,10 +53,7 @@ export class SearchKeys {
     const key = JSON.stringify(unbounded);
     let matches = this.kept.get(key);
     if (matches === undefined) {
-      if (this.asked.get(key) === undefined) {
-        this.asked.set(key, key);
-        return this.images.listKeys(filter, page);
-      }
+      if (!this.asked.askedBefore(key)) return this.images.listKeys(filter, page);
       const all = await this.images.listKeys(unbounded, { limit: MAX_KEPT_MATCHES + 1 });
       matches = all.length > MAX_KEPT_MATCHES ? 'too many' : all;
       this.kept.set(key, matches);
