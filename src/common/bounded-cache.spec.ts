@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { Admission, BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /** The plain model: a Map in insertion order, oldest out first while over the bound. */
 class Model {
@@ -112,26 +112,5 @@ describe('BoundedCache', () => {
     expect(cache.size).toBeLessThanOrEqual(1000 / '/api/v1/images?to=99999'.length + 1);
     expect(cache.get('/api/v1/images?to=99999')).toBeDefined();
     expect(cache.get('/api/v1/images?to=0')).toBeUndefined();
-  });
-});
-
-describe('Admission', () => {
-  it('says a key was asked before from its second ask within the window', () => {
-    const admission = new Admission(1024);
-    expect([
-      admission.askedBefore('a'),
-      admission.askedBefore('b'),
-      admission.askedBefore('a'),
-    ]).toEqual([false, false, true]);
-  });
-
-  it('admits nothing with a window of 0, and forgets the oldest keys past its bytes', () => {
-    const none = new Admission(1024, 0);
-    expect([none.askedBefore('a'), none.askedBefore('a')]).toEqual([false, false]);
-    const small = new Admission(2);
-    small.askedBefore('a');
-    small.askedBefore('b');
-    small.askedBefore('c');
-    expect([small.askedBefore('a'), small.askedBefore('c')]).toEqual([false, true]);
   });
 });

@@ -81,27 +81,3 @@ interface Entry<V> {
   readonly size: number;
   readonly expiresAt: number;
 }
-
-/** How long a key's first ask counts towards keeping its value. */
-export const ADMISSION_WINDOW_MS = 60_000;
-
-/**
- * Which keys were asked for in the last minute, so that a cache keeps a value from its second ask:
- * a flood of one-off keys (every `to` instant, every search) then neither evicts what everyone
- * asks for nor churns memory, at the cost of one build more for a repeated key. Bounded by
- * `maxBytes` of keys; `windowMs` 0 admits nothing.
- */
-export class Admission {
-  private readonly asked: BoundedCache<string>;
-
-  constructor(maxBytes: number, windowMs = ADMISSION_WINDOW_MS) {
-    this.asked = new BoundedCache((key) => key.length, maxBytes, windowMs);
-  }
-
-  /** Whether `key` was asked for within the window; counts this ask either way. */
-  askedBefore(key: string): boolean {
-    if (this.asked.get(key) !== undefined) return true;
-    this.asked.set(key, key);
-    return false;
-  }
-}

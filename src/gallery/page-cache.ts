@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ADMISSION_WINDOW_MS, Admission, BoundedCache } from '../common/bounded-cache.js';
+import { ADMISSION_WINDOW_MS, Admission } from '../common/admission.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 import type { PageCaching, SerialisedPage } from '../common/page-response.js';
 import { GalleryConfig } from '../config/config-slices.js';
 

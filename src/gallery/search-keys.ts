@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ADMISSION_WINDOW_MS, Admission, BoundedCache } from '../common/bounded-cache.js';
+import { ADMISSION_WINDOW_MS, Admission } from '../common/admission.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 import type { PageCursor, PageRequest } from '../common/cursor.js';
 import { GalleryConfig } from '../config/config-slices.js';
 import { ImagesRepository, type ImageFilter } from '../storage/records/images.repository.js';
