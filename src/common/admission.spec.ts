@@ -28,6 +28,12 @@ describe('Admission', () => {
     expect(admission.askedBefore('page', 5700)).toBe(false);
   });
 
+  it('keeps remembering a key asked once a window', () => {
+    const admission = new Admission(2 * MB, 1000, 0);
+    admission.askedBefore('page', 0);
+    for (const at of [900, 1800, 2700, 3600]) expect(admission.askedBefore('page', at)).toBe(true);
+  });
+
   it('admits nothing with a window of 0', () => {
     const admission = new Admission(2 * MB, 0);
     expect([admission.askedBefore('a'), admission.askedBefore('a')]).toEqual([false, false]);

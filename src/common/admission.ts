@@ -34,22 +34,21 @@ export class Admission {
     this.rotatedAt = now;
   }
 
-  /** Whether `key` was asked for within the last one to two windows; counts this ask either way. */
+  /**
+   * Whether `key` was asked for within the last one to two windows; counts this ask either way, so
+   * a key asked at least once a window stays remembered.
+   */
   askedBefore(key: string, now = Date.now()): boolean {
     if (this.windowMs <= 0) return false;
     if (now - this.rotatedAt >= this.windowMs) this.rotate(now);
     const hash = fnv1a(key);
     const first = hash & (this.bits - 1);
     const second = mix(hash) & (this.bits - 1);
-    if (
-      (has(this.current, first) && has(this.current, second)) ||
-      (has(this.previous, first) && has(this.previous, second))
-    ) {
-      return true;
-    }
+    if (has(this.current, first) && has(this.current, second)) return true;
+    // Remembered in this window either way: a key asked all along is never forgotten.
     set(this.current, first);
     set(this.current, second);
-    return false;
+    return has(this.previous, first) && has(this.previous, second);
   }
 
   private rotate(now: number): void {
