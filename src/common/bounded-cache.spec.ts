@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { BoundedCache } from './bounded-cache.js';
+import { Rng } from '../prompts/seeded-random.js';
 
 /** The plain model: a Map in insertion order, oldest out first while over the bound. */
 class Model {
@@ -41,16 +42,6 @@ class Model {
   }
 }
 
-/** A repeatable pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('BoundedCache', () => {
   afterEach(() => {
     jest.useRealTimers();
@@ -82,7 +73,8 @@ describe('BoundedCache', () => {
 
   it('answers as the plain model does over 30,000 random operations', () => {
     jest.useFakeTimers({ now: 0 });
-    const next = random(11);
+    const rng = new Rng(11);
+    const next = () => rng.next();
     const cache = new BoundedCache<string>((value) => value.length, 400, 50);
     const model = new Model(400, 50);
     for (let i = 0; i < 30_000; i++) {

@@ -9,16 +9,7 @@ import { SqliteDatabase } from '../storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../storage/records/sqlite/sqlite.images.repository.js';
 import { makeImage } from '../../test/fixtures/records.js';
 import { SearchKeys, within } from './search-keys.js';
-
-/** A repeatable pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../prompts/seeded-random.js';
 
 const config: GalleryConfig = {
   pageCacheTtlMs: 60_000,
@@ -35,7 +26,8 @@ describe('SearchKeys', () => {
   let sqlite: SqliteDatabase;
   let store: SqliteImagesRepository;
   const base = Date.parse('2026-03-01T00:00:00.000Z');
-  const next = random(7);
+  const rng = new Rng(7);
+  const next = () => rng.next();
   /** Instants with ties (several images in one millisecond), so ids decide the order. */
   const instant = () => new Date(base + Math.floor(next() * 400) * 1000).toISOString();
 

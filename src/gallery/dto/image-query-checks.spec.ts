@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import { checkQuery, hasQueryCheck } from '../../common/query-checks.js';
 import { createValidationPipe } from '../../common/validation.js';
 import { ImageQueryDto, MyImageQueryDto } from './image.dto.js';
+import { Rng } from '../../prompts/seeded-random.js';
 
 /** Values for each field: valid ones, edge cases and faults. */
 const VALUES: Record<string, (string | string[])[]> = {
@@ -28,21 +29,12 @@ const VALUES: Record<string, (string | string[])[]> = {
   repeated: [['1', '2']],
 };
 
-/** A repeatable pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every one-field query, then random queries of up to five fields, half without a prototype. */
 function* queries(count: number): Generator<Record<string, unknown>> {
   const fields = Object.keys(VALUES);
   for (const field of fields) for (const value of VALUES[field]) yield { [field]: value };
-  const next = random(42);
+  const rng = new Rng(42);
+  const next = () => rng.next();
   const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)];
   for (let i = 0; i < count; i++) {
     const query: Record<string, unknown> = next() < 0.5 ? Object.create(null) : {};
