@@ -1,3 +1,4 @@
+import { wrapMethods } from '../common/method-proxy.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -12,44 +13,25 @@ export function meteredRecordPort<T extends object>(
   metrics: Metrics | undefined,
 ): T {
   if (!metrics) return port;
-  const wrapped = new Map<string, (...args: unknown[]) => unknown>();
-  return new Proxy(port, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (
-        typeof property !== 'string' ||
-        property === 'constructor' ||
-        typeof value !== 'function'
-      ) {
-        return value;
-      }
-      let method = wrapped.get(property);
-      if (!method) {
-        const original = value as (...args: unknown[]) => unknown;
-        method = (...args: unknown[]) => {
-          const stop = metrics.recordDuration.startTimer({ repository, operation: property });
-          let result: unknown;
-          try {
-            result = original.apply(target, args);
-          } catch (error) {
-            stop({ outcome: 'error' });
-            throw error;
-          }
-          if (!(result instanceof Promise)) return result;
-          return result.then(
-            (resolved: unknown) => {
-              stop({ outcome: 'ok' });
-              return resolved;
-            },
-            (error: unknown) => {
-              stop({ outcome: 'error' });
-              throw error;
-            },
-          );
-        };
-        wrapped.set(property, method);
-      }
-      return method;
-    },
+  return wrapMethods(port, (operation, call) => (...args) => {
+    const stop = metrics.recordDuration.startTimer({ repository, operation });
+    let result: unknown;
+    try {
+      result = call(...args);
+    } catch (error) {
+      stop({ outcome: 'error' });
+      throw error;
+    }
+    if (!(result instanceof Promise)) return result;
+    return result.then(
+      (resolved: unknown) => {
+        stop({ outcome: 'ok' });
+        return resolved;
+      },
+      (error: unknown) => {
+        stop({ outcome: 'error' });
+        throw error;
+      },
+    );
   });
 }

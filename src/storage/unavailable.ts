@@ -1,4 +1,5 @@
 import { DomainError, StorageUnavailableError, type StoreName } from '../common/errors.js';
+import { wrapMethods } from '../common/method-proxy.js';
 
 /**
  * Says why a store cannot serve now (it is down, unreachable, overloaded or timing out), or
@@ -79,30 +80,17 @@ export function translatingUnavailable<T extends object>(
     const reason = unavailable(error);
     return reason ? new StorageUnavailableError(store, reason, { cause: error }) : error;
   };
-  const wrapped = new Map<PropertyKey, (...args: unknown[]) => unknown>();
-  return new Proxy(port, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property === 'constructor' || typeof value !== 'function') return value;
-      let method = wrapped.get(property);
-      if (!method) {
-        const original = value as (...args: unknown[]) => unknown;
-        method = (...args: unknown[]) => {
-          let result: unknown;
-          try {
-            result = original.apply(target, args);
-          } catch (error) {
-            throw translate(error);
-          }
-          return result instanceof Promise
-            ? result.catch((error: unknown) => {
-                throw translate(error);
-              })
-            : result;
-        };
-        wrapped.set(property, method);
-      }
-      return method;
-    },
+  return wrapMethods(port, (_name, call) => (...args) => {
+    let result: unknown;
+    try {
+      result = call(...args);
+    } catch (error) {
+      throw translate(error);
+    }
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw translate(error);
+        })
+      : result;
   });
 }
