@@ -34,7 +34,7 @@ export class SessionPruner implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.prunes.runLogged();
+    this.prunes.soon();
     this.prunes.every(this.config.sessionPruneIntervalMs);
   }
 

@@ -60,6 +60,21 @@ describe('PeriodicTask', () => {
     expect(errors).toEqual([[{ err: new Error('store down') }, 'periodic run failed']]);
   });
 
+  it('runs once soon after, not at once; stop before then cancels it', async () => {
+    let runs = 0;
+    const task = new PeriodicTask(async () => void runs++, recordingLogger().logger, 'failed');
+    task.soon();
+    expect(runs).toBe(0);
+    await sleep(20);
+    expect(runs).toBe(1);
+
+    const cancelled = new PeriodicTask(async () => void runs++, recordingLogger().logger, 'failed');
+    cancelled.soon();
+    await cancelled.stop();
+    await sleep(20);
+    expect(runs).toBe(1);
+  });
+
   it('never schedules with an interval of 0', async () => {
     let runs = 0;
     const task = new PeriodicTask(async () => void runs++, recordingLogger().logger, 'failed');

@@ -7,6 +7,7 @@ import type { Logger } from '@nestjs/common';
  */
 export class PeriodicTask<T> {
   private timer?: NodeJS.Timeout;
+  private first?: NodeJS.Timeout;
   private running?: Promise<T>;
 
   constructor(
@@ -30,12 +31,22 @@ export class PeriodicTask<T> {
     this.timer.unref();
   }
 
-  /** Runs the task now, its failure logged rather than thrown (a boot-time run). */
-  runLogged(): void {
+  /**
+   * Runs the task once the current work is done (a boot-time run that must not delay start-up:
+   * SQLite's calls are synchronous), its failure logged.
+   */
+  soon(): void {
+    this.first = setTimeout(() => this.runLogged(), 0);
+    this.first.unref();
+  }
+
+  /** Runs the task now, its failure logged rather than thrown. */
+  private runLogged(): void {
     this.run().catch((error: unknown) => this.logger.error({ err: error }, this.failure));
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.first);
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
