@@ -11,6 +11,7 @@ import { BlobStore } from '../storage/blobs/blob-store.js';
 import { ImagesRepository } from '../storage/records/images.repository.js';
 import { JobsRepository } from '../storage/records/jobs.repository.js';
 import type { GenerationJob, ImageRecord, JobError, PromptLineage } from '../domain/records.js';
+import { Deadline } from '../lifecycle/deadline.js';
 import { RunMonitor } from '../lifecycle/run-monitor.js';
 import { untilAborted } from '../lifecycle/until-aborted.js';
 import { ImageProcessor, InvalidImageError, sharedImageProcessor } from './image-processing.js';
@@ -63,7 +64,8 @@ export class GenerationRunner {
     const deadline = started + this.config.timeoutMs;
     const settled = this.monitor.track(job.id, deadline);
     const lost = new AbortController();
-    const signal = AbortSignal.any([stop, lost.signal, AbortSignal.timeout(this.config.timeoutMs)]);
+    const timeLimit = new Deadline(this.config.timeoutMs);
+    const signal = AbortSignal.any([stop, lost.signal, timeLimit.signal]);
     const heartbeat = setInterval(() => {
       this.lifecycle
         .heartbeat(job, workerId)
@@ -78,6 +80,7 @@ export class GenerationRunner {
     } catch (error) {
       await this.settleFailure(job, workerId, signal.aborted ? signal.reason : undefined, error);
     } finally {
+      timeLimit.clear();
       clearInterval(heartbeat);
       settled();
     }

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, isIPv4, isIPv6, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { sniffImageType } from '../common/image-type.js';
+import { Deadline } from '../lifecycle/deadline.js';
 import { ProviderError } from './image-provider.js';
 
 export interface SafeDownloadOptions {
@@ -37,8 +38,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * that changes between check and connect cannot slip through), at every redirect.
  */
 export async function safeDownload(url: string, options: SafeDownloadOptions): Promise<Download> {
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([options.signal, deadline]);
+  const deadline = new Deadline(options.timeoutMs);
+  const signal = AbortSignal.any([options.signal, deadline.signal]);
   try {
     signal.throwIfAborted();
     const download = url.startsWith('data:')
@@ -47,7 +48,9 @@ export async function safeDownload(url: string, options: SafeDownloadOptions): P
     if (options.expectImage) checkImage(download);
     return download;
   } catch (error) {
-    throw toDownloadError(error, options.signal, deadline);
+    throw toDownloadError(error, options.signal, deadline.signal);
+  } finally {
+    deadline.clear();
   }
 }
 

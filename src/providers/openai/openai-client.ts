@@ -4,6 +4,7 @@ import OpenAI, {
   APIError,
   APIUserAbortError,
 } from 'openai';
+import { Deadline } from '../../lifecycle/deadline.js';
 import { ProviderError } from '../image-provider.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -49,15 +50,17 @@ export async function callOpenAi<T>(
   timeoutMs: number,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const deadline = AbortSignal.timeout(timeoutMs);
+  const deadline = new Deadline(timeoutMs);
   try {
-    return await call(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    return await call(signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal);
   } catch (error) {
     signal?.throwIfAborted();
-    if (deadline.aborted) {
+    if (deadline.expired) {
       throw new ProviderError('timeout', `OpenAI did not answer within ${timeoutMs} ms`, true);
     }
     throw toProviderError(error);
+  } finally {
+    deadline.clear();
   }
 }
 

@@ -11,6 +11,8 @@ import {
   type ProviderStatus,
 } from '../image-provider.js';
 import type { ProvidersConfig } from '../../config/config-slices.js';
+import { Deadline } from '../../lifecycle/deadline.js';
+import { untilAborted } from '../../lifecycle/until-aborted.js';
 import type { Downloader } from '../safe-download.js';
 import { modelMapping, type ModelMapping } from './replicate-models.js';
 
@@ -153,8 +155,8 @@ export class ReplicateImageProvider extends ImageProvider {
     prediction: Prediction,
     signal: AbortSignal,
   ): Promise<Prediction> {
-    const timeout = AbortSignal.timeout(this.options.predictionTimeoutMs);
-    const waiting = AbortSignal.any([signal, timeout]);
+    const timeout = new Deadline(this.options.predictionTimeoutMs);
+    const waiting = AbortSignal.any([signal, timeout.signal]);
     let current = prediction;
     try {
       while (!TERMINAL.has(current.status)) {
@@ -164,7 +166,7 @@ export class ReplicateImageProvider extends ImageProvider {
       return current;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (timeout.aborted) {
+      if (timeout.expired) {
         throw new ProviderError(
           'timeout',
           `The Replicate prediction did not finish within ${this.options.predictionTimeoutMs} ms and was canceled`,
@@ -172,6 +174,8 @@ export class ReplicateImageProvider extends ImageProvider {
         );
       }
       throw toProviderError(error);
+    } finally {
+      timeout.clear();
     }
   }
 
@@ -183,14 +187,6 @@ export class ReplicateImageProvider extends ImageProvider {
       this.logger.warn({ err: error, predictionId: id }, 'canceling the prediction failed');
     }
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function outputUrls(output: unknown): string[] {

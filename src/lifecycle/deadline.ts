@@ -1,0 +1,34 @@
+/**
+ * A signal that aborts with a `TimeoutError` after `ms`, like `AbortSignal.timeout`, but held by
+ * its own timer until it fires or is cleared.
+ *
+ * Why not `AbortSignal.timeout`: Node holds a timeout signal only weakly, and `AbortSignal.any`
+ * holds its sources weakly too. A timeout signal that only an `any()` signal refers to is collected
+ * at the next garbage collection, and the combined signal then never aborts (nodejs/node#57736;
+ * reproduced on the Node 20 we ship). An attempt waiting on a hung provider would wait forever.
+ *
+ * `clear` stops the timer when the work ends first, so the controller does not live on until `ms`.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(readonly ms: number) {
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    this.timer = setTimeout(
+      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      ms,
+    );
+    // Like AbortSignal.timeout: a pending deadline alone does not keep the process running.
+    this.timer.unref();
+  }
+
+  get expired(): boolean {
+    return this.signal.aborted;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
