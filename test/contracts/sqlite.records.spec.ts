@@ -18,6 +18,7 @@ import { SqliteSessionsRepository } from '../../src/storage/records/sqlite/sqlit
 import { SqliteUsersRepository } from '../../src/storage/records/sqlite/sqlite.users.repository.js';
 import { at, makeImage, makeJob, makeUser } from '../fixtures/records.js';
 import { describeRecordStoreContract, type RecordStoreFixture } from './records.contract.js';
+import { makeSession } from './records/sessions.contract.js';
 
 let dir: string;
 let files = 0;
@@ -118,6 +119,27 @@ describe('sqlite record store', () => {
     });
     await expect(second.images.list({ q: 'lighth' }, { limit: 10 })).resolves.toEqual([image]);
     await expect(second.images.list({ q: 'coast' }, { limit: 10 })).resolves.toEqual([image]);
+  });
+
+  it('prunes sessions in batches until none is left to prune, letting the event loop run between', async () => {
+    const { sessions } = open(newFile());
+    // More than one batch of each kind: 5,000 expired tokens, 120 ended families of 3 tokens.
+    const expired = Array.from({ length: 5000 }, () => makeSession({ expiresAt: at(50) }));
+    const ended = Array.from({ length: 120 }, () => newId()).flatMap((familyId) =>
+      [10, 20, 30].map((t) => makeSession({ familyId, createdAt: at(t), revokedAt: at(40) })),
+    );
+    const kept = [makeSession({ expiresAt: at(500) })];
+    for (const session of [...expired, ...ended, ...kept]) await sessions.create(session);
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+
+    const removed = await sessions.prune(at(100)).finally(() => clearInterval(ticking));
+
+    expect(removed).toBe(5000 + 360);
+    expect(turns).toBeGreaterThan(0);
+    await expect(sessions.prune(at(100))).resolves.toBe(0);
+    await expect(sessions.findByTokenHash(kept[0].tokenHash)).resolves.toEqual(kept[0]);
+    await expect(sessions.isFamilyRevoked(ended[0].familyId)).resolves.toBe(false);
   });
 });
 

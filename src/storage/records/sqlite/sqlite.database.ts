@@ -169,6 +169,12 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, day)
   ) STRICT, WITHOUT ROWID;
   `,
+  // The session pruner's two questions, each answered from a small index instead of a scan of
+  // every session: live tokens by expiry, and the families that have a revoked token.
+  `
+  CREATE INDEX sessions_live_expiry ON sessions (expires_at) WHERE revoked_at IS NULL;
+  CREATE INDEX sessions_revoked_family ON sessions (family_id) WHERE revoked_at IS NOT NULL;
+  `,
 ];
 
 /** One better-sqlite3 connection per process: WAL lets readers run beside the single writer. */
