@@ -3,9 +3,13 @@
  * folder: for contract suites and for end-to-end runs of the app with BLOB_DRIVER=s3. Always
  * `stop()` it (afterAll / finally), or Jest never exits.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
@@ -45,12 +49,15 @@ export async function startS3rver({ bucket = 'images' } = {}): Promise<S3rverIns
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  const staging = await mkdtemp(join(tmpdir(), 'image-forge-s3rver-staging-'));
+  putWholeObjects(server, staging);
   let endpoint: string;
   try {
     const { port } = await server.run();
     endpoint = `http://127.0.0.1:${port}`;
   } catch (error) {
     await rm(directory, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
     throw error;
   }
 
@@ -97,6 +104,42 @@ export async function startS3rver({ bucket = 'images' } = {}): Promise<S3rverIns
       server.httpServer?.closeAllConnections();
       await server.close();
       await rm(directory, { recursive: true, force: true });
+      await rm(staging, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Makes s3rver's puts land whole, as S3's do. s3rver writes an object's file in place while the
+ * body streams in, so two puts racing on one key left bytes of both (the blob contract's race case
+ * failed now and then); on S3 the last complete put wins, whole. Here the body streams to a
+ * staging file (outside the buckets' folder, which s3rver lists) that is then renamed into place.
+ */
+function putWholeObjects(server: S3rver, staging: string): void {
+  const { store } = server;
+  store.putObject = async (object) => {
+    const target = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(target), { recursive: true });
+    const file = join(staging, randomUUID());
+    const md5 = createHash('md5');
+    let size = 0;
+    const content = Buffer.isBuffer(object.content)
+      ? Readable.from([object.content])
+      : object.content;
+    await pipeline(
+      content,
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+      createWriteStream(file),
+    );
+    const digest = md5.digest('hex');
+    await rename(file, target);
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
   };
 }
