@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -163,6 +164,34 @@ describe('GenerationRunner', () => {
       workerId: null,
     });
     expect(Date.parse(after.runAfter) - before).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('re-queues an attempt whose store cannot serve (locked by another process) as a retryable storage_error', async () => {
+    // The images live in a file that another connection holds in an exclusive transaction, as
+    // another process can: the attempt's first read (the job's finished images) fails
+    // SQLITE_BUSY. (In rollback-journal mode: under WAL, readers pass a writer's lock.)
+    const file = join(dir, 'images.sqlite');
+    const locked = new SqliteDatabase(file);
+    locked.db.pragma('journal_mode = DELETE');
+    locked.db.pragma('busy_timeout = 50');
+    const holder = new Database(file);
+    holder.exec('BEGIN EXCLUSIVE');
+    imagesRepo = new ObservedImagesRepository(locked);
+    try {
+      provider.steps = [images(1)];
+      const job = await claimed(1);
+      await makeRunner().run(job, 'w1', new AbortController().signal);
+      expect(await jobs.findById(job.id)).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        error: { code: 'storage_error', retryable: true },
+        workerId: null,
+      });
+      expect(provider.calls).toHaveLength(0);
+    } finally {
+      holder.close();
+      locked.close();
+    }
   });
 
   it('fails for good when attempts run out or the failure is not transient, leaving no images', async () => {
