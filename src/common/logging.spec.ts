@@ -1,7 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { requestLineWriter, withoutSignature } from './logging.js';
+import {
+  createRootLogger,
+  droppedLogLines,
+  requestLineWriter,
+  withoutSignature,
+} from './logging.js';
 
 /** A logger like the root one, writing its lines into `lines`. */
 function capturing(level = 'info'): { logger: pino.Logger; lines: string[] } {
@@ -69,5 +79,70 @@ describe('withoutSignature', () => {
       '/api/v1/images/1/content?expires=9&signature=[redacted]&x=1',
     );
     expect(withoutSignature('/api/v1/images?limit=20')).toBe('/api/v1/images?limit=20');
+  });
+});
+
+describe('createRootLogger on an output that stops reading', () => {
+  /** Whatever the pipe holds now, as bytes. */
+  function drain(fd: number): Buffer {
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(1 << 20);
+    for (;;) {
+      try {
+        const n = readSync(fd, buffer);
+        if (n === 0) break;
+        chunks.push(Buffer.from(buffer.subarray(0, n)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+        throw error;
+      }
+    }
+    return Buffer.concat(chunks);
+  }
+
+  it('keeps at most its bound waiting, drops the rest, counts them and says so once the output reads again', async () => {
+    // A pipe nobody reads, as a stalled log collector: once its 64 KiB are full, every write waits.
+    const dir = mkdtempSync(join(tmpdir(), 'image-forge-log-'));
+    const fifo = join(dir, 'stdout');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, 'w');
+    try {
+      const before = droppedLogLines();
+      const logger = createRootLogger('info', { fd: writer, maxPendingBytes: 256 * 1024 });
+      const message = 'x'.repeat(200);
+      const total = 20_000; // ~5 MB of lines, twenty times the bound
+
+      for (let i = 0; i < total; i++) logger.info({ i }, message);
+      logger.flush();
+      const dropped = droppedLogLines() - before;
+
+      expect(dropped).toBeGreaterThan(total / 2);
+      // The output reads again: what was kept arrives, then the warning (within a flush period).
+      let received = Buffer.alloc(0);
+      const lines = () =>
+        received
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { level: number; msg: string; droppedLines?: number });
+      for (let waited = 0; waited < 5000; waited += 50) {
+        received = Buffer.concat([received, drain(reader)]);
+        if (received.includes('"droppedLines"') && received.at(-1) === 0x0a) break;
+        await sleep(50);
+      }
+      const kept = lines().filter((line) => line.msg === message).length;
+      expect(lines().find((line) => line.droppedLines !== undefined)).toMatchObject({
+        level: 40,
+        msg: 'log lines dropped: the log output did not keep up',
+        droppedLines: dropped,
+      });
+      expect(kept + dropped).toBe(total);
+    } finally {
+      // Whatever is still written (a failed run leaves the pipe full) is read, so no write the
+      // logger started blocks this process's exit.
+      setInterval(() => drain(reader), 20).unref();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,15 @@ const FLUSH_EVERY_MS = 1000;
  */
 const BATCH_CHARS = 65_536;
 
+/**
+ * At most this many bytes of log lines wait in memory for stdout. Where stdout stalls (a log
+ * collector that stops reading, a slow disk), lines pile up at the rate they are logged, about
+ * 10 MB a second for the gallery under load, until the process runs out of memory. Past this,
+ * lines are dropped, counted (`image_forge_log_lines_dropped_total`) and reported in a warning
+ * once stdout takes lines again.
+ */
+export const MAX_PENDING_LOG_BYTES = 32 * 1024 * 1024;
+
 type Destination = DestinationStream & {
   flush?: (done?: () => void) => void;
   flushSync?: () => void;
@@ -77,17 +86,32 @@ class BatchedDestination implements DestinationStream {
   }
 }
 
+/** Where the root logger writes: stdout, unless a test says otherwise. */
+export interface LogOutput {
+  readonly fd: number;
+  readonly maxPendingBytes: number;
+}
+
 /**
  * JSON logs to stdout, batched and written asynchronously: in batches of 64 KiB, at least once a
- * second, and all of it when the process exits (`flushLogsSync`). No line carries request headers
- * (the request line below has the method, URL, status and time only), so there is no redaction
- * pass on every line either; test/e2e/log-secrets checks that no secret, token or password reaches
- * any line.
+ * second, and all of it when the process exits (`flushLogsSync`); at most `MAX_PENDING_LOG_BYTES`
+ * waiting. No line carries request headers (the request line below has the method, URL, status
+ * and time only), so there is no redaction pass on every line either; test/e2e/log-secrets checks
+ * that no secret, token or password reaches any line.
  */
-export function createRootLogger(level: LogLevel): Pino {
-  const destination = new BatchedDestination(
-    pino.destination({ dest: 1, sync: false, maxWrite: BATCH_CHARS }),
-  );
+export function createRootLogger(
+  level: LogLevel,
+  { fd, maxPendingBytes }: LogOutput = { fd: 1, maxPendingBytes: MAX_PENDING_LOG_BYTES },
+): Pino {
+  const sink = pino.destination({
+    dest: fd,
+    sync: false,
+    maxWrite: BATCH_CHARS,
+    maxLength: maxPendingBytes,
+  });
+  const drops = new DroppedLines();
+  sink.on('drop', (batch: string) => drops.add(batch));
+  const destination = new BatchedDestination(sink);
   const logger = pino(
     {
       level,
@@ -98,11 +122,41 @@ export function createRootLogger(level: LogLevel): Pino {
   );
   if (destinations.size === 0) process.on('exit', flushLogsSync);
   destinations.add(destination);
-  setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
+  setInterval(() => {
+    drops.report(logger);
+    logger.flush();
+  }, FLUSH_EVERY_MS).unref();
   return logger;
 }
 
 const destinations = new Set<BatchedDestination>();
+
+let droppedInProcess = 0;
+
+/** Log lines this process dropped because its output did not keep up (see `MAX_PENDING_LOG_BYTES`). */
+export function droppedLogLines(): number {
+  return droppedInProcess;
+}
+
+/** Lines one logger dropped, reported (as a warning) at most once a flush. */
+class DroppedLines {
+  private unreported = 0;
+
+  add(batch: string): void {
+    let lines = 0;
+    for (let at = batch.indexOf('\n'); at !== -1; at = batch.indexOf('\n', at + 1)) lines++;
+    this.unreported += lines;
+    droppedInProcess += lines;
+  }
+
+  /** The warning goes the way of any line: while the output still stalls, it is dropped too. */
+  report(logger: Pino): void {
+    if (this.unreported === 0) return;
+    const droppedLines = this.unreported;
+    this.unreported = 0;
+    logger.warn({ droppedLines }, 'log lines dropped: the log output did not keep up');
+  }
+}
 
 /**
  * Writes out every buffered line now: on exit, and before the process ends by a signal or a kill,

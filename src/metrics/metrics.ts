@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { droppedLogLines } from '../common/logging.js';
 import { JOB_ERROR_CODES } from '../domain/records.js';
 
 /** The label value of anything outside a known, bounded set. */
@@ -30,6 +31,15 @@ function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry });
+    new Counter({
+      name: 'image_forge_log_lines_dropped_total',
+      help: 'Log lines this process dropped because its log output (stdout) did not keep up',
+      registers: [processRegistry],
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
   }
   return processRegistry;
 }

@@ -261,6 +261,7 @@ describe('e2e: /metrics with METRICS_TOKEN', () => {
       'image_forge_provider_request_duration_seconds',
       'image_forge_queue_jobs',
       'image_forge_queue_oldest_queued_age_seconds',
+      'image_forge_log_lines_dropped_total',
     ]) {
       expect(families.get(name)?.type).toEqual(expect.any(String));
     }
