@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import ts from 'typescript';
 
 import { newId } from '../../src/common/ids.js';
@@ -119,6 +120,31 @@ describe('sqlite record store', () => {
     });
     await expect(second.images.list({ q: 'lighth' }, { limit: 10 })).resolves.toEqual([image]);
     await expect(second.images.list({ q: 'coast' }, { limit: 10 })).resolves.toEqual([image]);
+  });
+
+  it('shares its file with replicas of other versions during a rolling upgrade', async () => {
+    const file = newFile();
+    const current = open(file);
+    const version = userVersion(file);
+    const raw = (sql: string) => {
+      const other = new Database(file);
+      try {
+        other.exec(sql);
+      } finally {
+        other.close();
+      }
+    };
+    // An older replica starting on the file sets user_version back to the migrations it knows
+    // (versions before this rule did): this version's boot must apply its own again, unharmed.
+    raw(`PRAGMA user_version = ${version - 1}`);
+    const again = open(file);
+    expect(userVersion(file)).toBe(version);
+    await expect(again.store.ping()).resolves.toBeUndefined();
+    // A newer replica migrated further: this version leaves the file's version as it is.
+    raw(`PRAGMA user_version = ${version + 1}`);
+    open(file);
+    expect(userVersion(file)).toBe(version + 1);
+    await expect(current.sessions.prune(at(100))).resolves.toBe(0);
   });
 
   it('prunes sessions in batches until none is left to prune, letting the event loop run between', async () => {

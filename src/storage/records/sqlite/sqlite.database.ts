@@ -170,10 +170,14 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   `,
   // The session pruner's two questions, each answered from a small index instead of a scan of
-  // every session: live tokens by expiry, and the families that have a revoked token.
+  // every session: live tokens by expiry, and the families that have a revoked token. (IF NOT
+  // EXISTS: a replica of an older version, sharing the file, sets user_version back to 2 when it
+  // starts; this then runs again.)
   `
-  CREATE INDEX sessions_live_expiry ON sessions (expires_at) WHERE revoked_at IS NULL;
-  CREATE INDEX sessions_revoked_family ON sessions (family_id) WHERE revoked_at IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS sessions_live_expiry ON sessions (expires_at)
+    WHERE revoked_at IS NULL;
+  CREATE INDEX IF NOT EXISTS sessions_revoked_family ON sessions (family_id)
+    WHERE revoked_at IS NOT NULL;
   `,
 ];
 
@@ -196,11 +200,16 @@ export class SqliteDatabase {
     this.migrate();
   }
 
-  /** Runs pending migrations in one immediate transaction, so concurrent boots apply each once. */
+  /**
+   * Runs pending migrations in one immediate transaction, so concurrent boots apply each once.
+   * A file a newer version already migrated further is left as it is: during a rolling upgrade
+   * replicas of both versions share it, and every migration only adds.
+   */
   private migrate(): void {
     this.db
       .transaction(() => {
         const applied = this.db.pragma('user_version', { simple: true }) as number;
+        if (applied >= MIGRATIONS.length) return;
         for (let version = applied; version < MIGRATIONS.length; version++) {
           this.db.exec(MIGRATIONS[version]);
         }
