@@ -13,7 +13,7 @@ export class Deadline {
   readonly signal: AbortSignal;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly ms: number) {
+  constructor(ms: number) {
     const controller = new AbortController();
     this.signal = controller.signal;
     this.timer = setTimeout(
