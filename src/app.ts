@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import {
   createRootLogger,
+  lazyChildLogger,
   logRequests,
   PinoNestLogger,
   REQUEST_ID_HEADER,
@@ -105,6 +106,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     // Fastify's two lines per request, off: `logRequests` writes one.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     genReqId: requestIdFor,

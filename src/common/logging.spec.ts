@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import {
   createRootLogger,
   droppedLogLines,
+  LazyChildLogger,
   requestLineWriter,
   withoutSignature,
 } from './logging.js';
@@ -144,5 +145,60 @@ describe('createRootLogger on an output that stops reading', () => {
       setInterval(() => drain(reader), 20).unref();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('LazyChildLogger', () => {
+  it('makes no child until something logs, then logs with its bindings as a child would', async () => {
+    const { logger, lines } = capturing();
+    let made = 0;
+    const parent = Object.assign(Object.create(logger) as pino.Logger, {
+      child: (...args: Parameters<pino.Logger['child']>) => {
+        made++;
+        return logger.child(...args);
+      },
+    });
+    const lazy = new LazyChildLogger(parent, { reqId: 'r-1' }, {});
+
+    expect(lazy.level).toBe('info');
+    expect(made).toBe(0);
+    lazy.debug('below the level');
+    lazy.warn({ err: new Error('boom') }, 'reply already sent');
+    lazy.info('and %s', 'again');
+    await settle();
+
+    expect(made).toBe(1);
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        level: 40,
+        reqId: 'r-1',
+        msg: 'reply already sent',
+        err: expect.objectContaining({ message: 'boom' }),
+      }),
+      expect.objectContaining({ level: 30, reqId: 'r-1', msg: 'and again' }),
+    ]);
+  });
+
+  it('is a logger Fastify takes, and every request gets one', async () => {
+    const { logger, lines } = capturing();
+    const { fastify } = await import('fastify');
+    const { lazyChildLogger } = await import('./logging.js');
+    const app = fastify({
+      loggerInstance: logger,
+      childLoggerFactory: lazyChildLogger,
+      genReqId: () => 'req-abc',
+    });
+    app.get('/', (request) => {
+      expect(request.log).toBeInstanceOf(LazyChildLogger);
+      request.log.info('handled');
+      return 'ok';
+    });
+    const response = await app.inject({ url: '/' });
+    await app.close();
+    await settle();
+
+    expect(response.statusCode).toBe(200);
+    const handled = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string });
+    expect(handled.find((line) => line.msg === 'handled')?.reqId).toBe('req-abc');
   });
 });
