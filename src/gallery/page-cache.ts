@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ADMISSION_WINDOW_MS, Admission } from '../common/admission.js';
 import { BoundedCache } from '../common/bounded-cache.js';
@@ -85,9 +85,12 @@ export class PageCache {
   }
 }
 
-/** 128 bits of `data`'s SHA-1, in base64url (22 characters). */
+/**
+ * 128 bits of `data`'s SHA-1, in base64url (22 characters). One-shot `hash`: half the cost of a
+ * `createHash` object for the few hundred bytes a page's ETag hashes.
+ */
 export function hashOf(data: string | Buffer): string {
-  return createHash('sha1').update(data).digest('base64url').slice(0, 22);
+  return hash('sha1', data, 'base64url').slice(0, 22);
 }
 
 /** A strong ETag of `data` (or of what `data` identifies): its hash, quoted. */
