@@ -3,7 +3,13 @@ import { text } from 'node:stream/consumers';
 import { describe, expect, it } from '@jest/globals';
 
 import { RangeNotSatisfiableError } from './errors.js';
-import { answerFile, type FileBody, type FileResponse } from './file-response.js';
+import {
+  answerBytes,
+  answerFile,
+  type FileBody,
+  type FileRequest,
+  type FileResponse,
+} from './file-response.js';
 import type { ByteRange } from './http-range.js';
 
 /** A body as text, streamed or in memory. */
@@ -160,5 +166,41 @@ describe('answerFile', () => {
 
       expect(answer.status).toBe(200);
     });
+  });
+});
+
+describe('answerBytes', () => {
+  const modified = new Date('2026-05-01T10:00:00.000Z');
+  const requests: [string, FileRequest][] = [
+    ['no conditions', {}],
+    ['a matching If-None-Match', { 'if-none-match': ETAG }],
+    ['another tag', { 'if-none-match': '"other"' }],
+    ['a later If-Modified-Since', { 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' }],
+    ['an earlier If-Modified-Since', { 'if-modified-since': 'Fri, 01 May 2026 09:00:00 GMT' }],
+    ['a range', { range: 'bytes=3-7' }],
+    ['a suffix range', { range: 'bytes=-4' }],
+    ['several ranges', { range: 'bytes=0-1,4-5' }],
+  ];
+
+  it.each(
+    requests.flatMap(([name, request]) =>
+      (['public', 'private'] as const).map((visibility) => [name, visibility, request] as const),
+    ),
+  )('answers %s (%s) as answerFile does', async (_name, visibility, request) => {
+    const meta = { etag: ETAG, visibility, lastModified: modified };
+    const streamed = await answerFile(file(meta), request);
+    const inMemory = answerBytes(meta, 'text/plain', Buffer.from(BYTES), request);
+
+    expect(inMemory.status).toBe(streamed.status);
+    expect(inMemory.headers).toEqual(streamed.headers);
+    expect(inMemory.body && (await bodyText(inMemory.body))).toBe(
+      streamed.body && (await bodyText(streamed.body)),
+    );
+  });
+
+  it('refuses a range outside the file with its size (416), as answerFile does', () => {
+    const answer = () =>
+      answerBytes(file(), 'text/plain', Buffer.from(BYTES), { range: 'bytes=26-30' });
+    expect(answer).toThrow(RangeNotSatisfiableError);
   });
 });

@@ -8,14 +8,18 @@ import { parseRange, type ByteRange } from './http-range.js';
  * what, `sendFile` says how (conditional requests, ranges, cache headers). Services never build a
  * status or a header.
  */
-export interface FileResponse {
+export interface FileResponse extends FileMeta {
+  /** Where the bytes are; asked only when the request is not answered with 304. */
+  readonly body: () => Promise<FileBody>;
+}
+
+/** What says whether a copy is current, and who may keep one. */
+export interface FileMeta {
   /** A strong validator, quoted (`"…"`): the same bytes always carry the same tag. */
   readonly etag: string;
   /** Who may keep a copy: any cache, or only the asker's (see `cacheHeaders`). */
   readonly visibility: 'public' | 'private';
   readonly lastModified?: Date;
-  /** Where the bytes are; asked only when the request is not answered with 304. */
-  readonly body: () => Promise<FileBody>;
 }
 
 /** A URL that serves the bytes itself (a blob store's signed URL), or the bytes. */
@@ -44,12 +48,7 @@ export interface FileAnswer {
 
 /** Answers `request` with `file`: 304, 302, 206 or 200; an unsatisfiable range throws (→ 416). */
 export async function answerFile(file: FileResponse, request: FileRequest): Promise<FileAnswer> {
-  const headers: Record<string, string> = {
-    etag: file.etag,
-    ...cacheHeaders(file.visibility),
-    'accept-ranges': 'bytes',
-    ...(file.lastModified ? { 'last-modified': file.lastModified.toUTCString() } : {}),
-  };
+  const headers = headersOf(file);
   if (notModified(file, request)) return { status: 304, headers };
 
   const body = await file.body();
@@ -60,17 +59,58 @@ export async function answerFile(file: FileResponse, request: FileRequest): Prom
       headers: { location: body.redirect, 'cache-control': 'private, no-store' },
     };
   }
-  const range = parseRange(request.range, body.size);
-  if (range === 'unsatisfiable') throw new RangeNotSatisfiableError(body.size);
-  const stream = await body.open(range);
-  headers['content-type'] = body.contentType;
+  const range = rangeOf(request, body.size);
+  return withBody(headers, body.contentType, body.size, range, await body.open(range));
+}
+
+/**
+ * `answerFile` for a file whose bytes are in memory, without a turn of the event loop: the same
+ * answer, for the gallery's thumbnails and images sent recently (see `GalleryFastPaths`).
+ */
+export function answerBytes(
+  file: FileMeta,
+  contentType: string,
+  bytes: Buffer,
+  request: FileRequest,
+): FileAnswer {
+  const headers = headersOf(file);
+  if (notModified(file, request)) return { status: 304, headers };
+  const range = rangeOf(request, bytes.length);
+  const body = range ? bytes.subarray(range.start, range.end + 1) : bytes;
+  return withBody(headers, contentType, bytes.length, range, body);
+}
+
+function headersOf(file: FileMeta): Record<string, string> {
+  return {
+    etag: file.etag,
+    ...cacheHeaders(file.visibility),
+    'accept-ranges': 'bytes',
+    ...(file.lastModified ? { 'last-modified': file.lastModified.toUTCString() } : {}),
+  };
+}
+
+function rangeOf(request: FileRequest, size: number): ByteRange | undefined {
+  const range = parseRange(request.range, size);
+  if (range === 'unsatisfiable') throw new RangeNotSatisfiableError(size);
+  return range;
+}
+
+/** A 200 with the whole file, or a 206 with `range` of it. */
+function withBody(
+  headers: Record<string, string>,
+  contentType: string,
+  size: number,
+  range: ByteRange | undefined,
+  body: Readable | Buffer,
+): FileAnswer {
+  headers['content-type'] = contentType;
   if (!range) {
-    headers['content-length'] = String(body.size);
-    return { status: 200, headers, body: stream };
+    headers['content-length'] = String(size);
+    return { status: 200, headers, body };
   }
   headers['content-length'] = String(range.end - range.start + 1);
-  headers['content-range'] = `bytes ${range.start}-${range.end}/${body.size}`;
-  return { status: 206, headers, body: stream };
+  headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+  return { status: 206, headers, body };
 }
 
 /** Sends `file` as the answer to the request `reply` belongs to. */
@@ -102,7 +142,7 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 }
 
 /** RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it. */
-function notModified(file: FileResponse, request: FileRequest): boolean {
+function notModified(file: FileMeta, request: FileRequest): boolean {
   const ifNoneMatch = request['if-none-match'];
   if (ifNoneMatch) return matchesEtag(ifNoneMatch, file.etag);
   const since = Date.parse(request['if-modified-since'] ?? '');

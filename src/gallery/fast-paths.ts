@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { answerFile } from '../common/file-response.js';
+import { answerBytes, answerFile } from '../common/file-response.js';
 import { isId } from '../common/ids.js';
 import { checkQuery } from '../common/query-checks.js';
 import { sendPage, type PageCaching } from '../common/page-response.js';
@@ -26,7 +26,8 @@ const ROUTES: Readonly<Record<string, 'page' | ContentKind>> = {
  *   everyone), or built for a query that its fast check (`registerQueryCheck`) accepts, the check
  *   the controller's validation makes first;
  * - a public image's or thumbnail's bytes, asked without credentials, signature or range (access
- *   is decided as the controller decides it, on every request, by `GalleryService.content`).
+ *   is decided as the controller decides it, on every request, by `GalleryService.content`; when
+ *   the record and the bytes are both in memory, by `cachedPublicContent`, without an await).
  * Anything else, and any failure, goes on to the controller, which answers it (errors included)
  * as always. The request's other hooks (request id, security headers, CORS, logging, metrics)
  * run all the same: this is a `preHandler`.
@@ -73,14 +74,17 @@ export class GalleryFastPaths implements OnModuleInit {
     );
   }
 
+  /** From memory when both the record and the bytes are there (no await), else as `content` says. */
   private async sendContent(
     request: FastifyRequest,
     reply: FastifyReply,
     kind: ContentKind,
   ): Promise<void> {
     const { id } = request.params as { id: string };
-    const file = await this.gallery.content(undefined, id, kind, {});
-    const answer = await answerFile(file, request.headers);
+    const cached = this.gallery.cachedPublicContent(id, kind);
+    const answer = cached
+      ? answerBytes(cached.file, cached.contentType, cached.bytes, request.headers)
+      : await answerFile(await this.gallery.content(undefined, id, kind, {}), request.headers);
     void reply.status(answer.status).headers(answer.headers).send(answer.body);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { readPage, type Page } from '../common/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors.js';
-import type { FileResponse, FileStream } from '../common/file-response.js';
+import type { FileMeta, FileResponse, FileStream } from '../common/file-response.js';
 import type { SerialisedPage } from '../common/page-response.js';
 import { normalizeTag, normalizeTags } from '../common/tags.js';
 import { BoundedCache } from '../common/bounded-cache.js';
@@ -114,12 +114,24 @@ export class GalleryService {
   ): Promise<FileResponse> {
     const grant = grantOf(signed);
     const image = await this.readable(user, id, kind, grant);
-    const key = kind === 'image' ? image.blobKey : image.thumbnailKey;
+    const key = blobKeyOf(image, kind);
     return {
-      etag: kind === 'image' ? `"${image.sha256}"` : `"${image.sha256}-thumb"`,
-      visibility: image.visibility,
+      ...fileOf(image, kind),
       body: async () => (await this.signedUrl(key)) ?? this.bytes(image, kind, key),
     };
+  }
+
+  /**
+   * `content` for anyone without credentials, when the answer is in memory: a public image's
+   * record (as `readable` keeps it) and its bytes. Else undefined, and `content` decides.
+   */
+  cachedPublicContent(id: string, kind: ContentKind): CachedContent | undefined {
+    if (this.config.signedUrls) return undefined;
+    const image = this.records.get(id);
+    if (image?.visibility !== 'public') return undefined;
+    const bytes = this.blobBytes.get(blobKeyOf(image, kind));
+    if (!bytes) return undefined;
+    return { file: fileOf(image, kind), contentType: contentTypeOf(image, kind), bytes };
   }
 
   async update(user: AuthUser, id: string, patch: UpdateImageDto): Promise<ImageDto> {
@@ -253,7 +265,7 @@ export class GalleryService {
    * image's size; a thumbnail's comes from the store (or from memory).
    */
   private async bytes(image: ImageRecord, kind: ContentKind, key: string): Promise<FileStream> {
-    const contentType = kind === 'image' ? image.contentType : image.thumbnailContentType;
+    const contentType = contentTypeOf(image, kind);
     const cached = this.blobBytes.get(key);
     if (cached) {
       return {
@@ -326,6 +338,29 @@ export class GalleryService {
     if (!image || !mayManage(user, image)) throw new NotFoundError('No such image');
     return image;
   }
+}
+
+/** A file's bytes, kept in memory: see `cachedPublicContent`. */
+export interface CachedContent {
+  readonly file: FileMeta;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
+function blobKeyOf(image: ImageRecord, kind: ContentKind): string {
+  return kind === 'image' ? image.blobKey : image.thumbnailKey;
+}
+
+function contentTypeOf(image: ImageRecord, kind: ContentKind): string {
+  return kind === 'image' ? image.contentType : image.thumbnailContentType;
+}
+
+/** What says whether a copy is current and who may keep one: the bytes' hash, the visibility. */
+function fileOf(image: ImageRecord, kind: ContentKind): FileMeta {
+  return {
+    etag: kind === 'image' ? `"${image.sha256}"` : `"${image.sha256}-thumb"`,
+    visibility: image.visibility,
+  };
 }
 
 function mayManage(user: AuthUser | undefined, image: ImageRecord): boolean {

@@ -1,11 +1,14 @@
 /**
  * Defects a new user found (issue 8, item 6), each pinned by what the user saw over HTTP.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { pino } from 'pino';
 import { PinoNestLogger } from '../../src/common/logging.js';
+import { imageKey, thumbnailKey } from '../../src/storage/blobs/blob-keys.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 import { waitFor } from '../support/wait.js';
 
@@ -170,6 +173,32 @@ describe('e2e: defects of issue 8', () => {
         const part = await t.http.get(url).set('Range', 'bytes=0-9').expect(206);
         expect(part.headers['cache-control']).toBe('public, no-cache');
         expect(part.headers['content-range']).toMatch(/^bytes 0-9\/\d+$/);
+      },
+    );
+
+    it.each(['content', 'thumbnail'] as const)(
+      'sends a public %s from memory exactly as it sent it from the store',
+      async (kind) => {
+        const made = await generate(t, ada, { size: '256x256' });
+        const id = made.imageIds[0];
+        const image = (await t.http.get(`/api/v1/images/${id}`).expect(200)).body as {
+          createdAt: string;
+        };
+        const url = `/api/v1/images/${id}/${kind}`;
+        const fromStore = await t.http.get(url).expect(200);
+        // Gone from the store, the bytes can only come from memory now.
+        const key = (kind === 'content' ? imageKey : thumbnailKey)(id, image.createdAt);
+        rmSync(join(t.dataDir, 'blobs', key));
+        const fromMemory = await t.http.get(url).expect(200);
+
+        // All but the two that differ on every answer.
+        const headers = ({ headers }: { headers: Record<string, unknown> }) =>
+          Object.fromEntries(
+            Object.entries(headers).filter(([name]) => name !== 'date' && name !== 'x-request-id'),
+          );
+        expect(headers(fromMemory)).toEqual(headers(fromStore));
+        expect(Buffer.compare(fromMemory.body as Buffer, fromStore.body as Buffer)).toBe(0);
+        await t.http.get(url).set('If-None-Match', fromStore.headers.etag).expect(304);
       },
     );
 
