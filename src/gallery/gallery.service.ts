@@ -227,22 +227,23 @@ export class GalleryService {
   private async serialisedItems(ids: string[], filter: ImageFilter): Promise<SerialisedItem[]> {
     const fits = (image: { visibility: Visibility }) =>
       filter.visibility === undefined || image.visibility === filter.visibility;
-    const found = new Map<string, SerialisedItem>();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const item = this.items.get(id);
-      if (item && fits(item)) found.set(id, item);
-      else missing.push(id);
+    // All from the item cache, most of the time: then no map, and no second pass.
+    const cached = new Array<SerialisedItem | undefined>(ids.length);
+    let missing: string[] | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const item = this.items.get(ids[i]);
+      if (item && fits(item)) cached[i] = item;
+      else (missing ??= []).push(ids[i]);
     }
-    if (missing.length > 0) {
-      const now = Date.now();
-      for (const image of await this.images.findByIds(missing)) {
-        const item = this.serialise(image, now);
-        const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
-        if (fits(image) && owned) found.set(image.id, item);
-      }
+    if (!missing) return cached as SerialisedItem[];
+    const now = Date.now();
+    const read = new Map<string, SerialisedItem>();
+    for (const image of await this.images.findByIds(missing)) {
+      const item = this.serialise(image, now);
+      const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
+      if (fits(image) && owned) read.set(image.id, item);
     }
-    return ids.flatMap((id) => found.get(id) ?? []);
+    return ids.flatMap((id, i) => cached[i] ?? read.get(id) ?? []);
   }
 
   private toDto(image: ImageRecord): ImageDto {
