@@ -2,8 +2,9 @@
 //
 // Seeds BENCH_IMAGES (100k) images into a SQLite store (one of them with real PNG and WebP files),
 // starts the real service (`node dist/main.js`, what `npm start` runs, at the default LOG_LEVEL,
-// its stdout piped to a file as a container runtime does: see `stdoutFor`) beside three ceilings serving the same page-1 bytes (bare node:http, Fastify
-// with pre-serialised bytes, a minimal Nest app returning the page as an object: bench/ceilings.mjs)
+// its stdout piped to a file as a container runtime does: see `stdoutFor`) beside three ceilings
+// serving the same page-1 bytes (bare node:http, Fastify with pre-serialised bytes, a minimal Nest
+// app returning the page as an object: bench/ceilings.mjs)
 // and nginx serving the same image files with sendfile. Servers are pinned to core 0 and the load
 // generator (wrk, one thread) to core 1 where `taskset` exists. Every target runs once per round,
 // rounds interleave (BENCH_ROUNDS, 3), and the tables print medians. Then a growth table (page 1,
@@ -162,8 +163,8 @@ function freePort() {
  * the load core that appends them to `logFile`, as a container runtime takes a container's
  * stdout and writes it out in a process of its own. (Written to the file by the service itself,
  * the file system's work ran on the server core, in the service's own write thread: the main
- * instance served 26-29k hot pages a second where its log went to a file, 42-46k where it went to
- * /dev/null, in the same runs.)
+ * instance served 26-29k hot pages a second where its log went to a file, 42.7k where it went to
+ * /dev/null, in runs on the same machine the same day.)
  */
 function stdoutFor(logFile) {
   if (!logFile) return openSync('/dev/null', 'a');
