@@ -249,7 +249,6 @@ export function withoutSignature(url: string): string {
  * Nest's logger.
  */
 export function lazyChildLogger(
-  this: unknown,
   parent: FastifyBaseLogger,
   bindings: Bindings,
   options: ChildLoggerOptions,
