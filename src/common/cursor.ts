@@ -28,9 +28,9 @@ const DEFAULT_PAGE_SIZE = 20;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function isIsoInstant(value: string): boolean {
-  return (
-    ISO.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value
-  );
+  if (!ISO.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
 }
 
 /** Cursors are opaque to clients: base64url of `createdAt|id`. */
