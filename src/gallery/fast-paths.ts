@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { answerBytes, answerFile } from '../common/file-response.js';
+import { answerBytes, answerFile, type FileAnswer } from '../common/file-response.js';
 import { isId } from '../common/ids.js';
 import { checkQuery } from '../common/query-checks.js';
 import { sendPage, type PageCaching } from '../common/page-response.js';
@@ -50,7 +50,7 @@ export class GalleryFastPaths implements OnModuleInit {
       } else if (route === 'page') {
         this.sendPublicPage(request, reply, caching, done);
       } else if (isPlainAnonymous(request)) {
-        this.sendContent(request, reply, route).then(undefined, () => done());
+        this.sendContent(request, reply, route, done);
       } else {
         done();
       }
@@ -74,19 +74,36 @@ export class GalleryFastPaths implements OnModuleInit {
     );
   }
 
-  /** From memory when both the record and the bytes are there (no await), else as `content` says. */
-  private async sendContent(
+  /**
+   * From memory when both the record and the bytes are there (synchronously: no promise), else as
+   * `content` says; on any failure, `done`.
+   */
+  private sendContent(
     request: FastifyRequest,
     reply: FastifyReply,
     kind: ContentKind,
-  ): Promise<void> {
+    done: () => void,
+  ): void {
     const { id } = request.params as { id: string };
     const cached = this.gallery.cachedPublicContent(id, kind);
-    const answer = cached
-      ? answerBytes(cached.file, cached.contentType, cached.bytes, request.headers)
-      : await answerFile(await this.gallery.content(undefined, id, kind, {}), request.headers);
-    void reply.status(answer.status).headers(answer.headers).send(answer.body);
+    if (cached) {
+      try {
+        send(reply, answerBytes(cached.file, cached.contentType, cached.bytes, request.headers));
+      } catch {
+        done();
+      }
+      return;
+    }
+    this.gallery
+      .content(undefined, id, kind, {})
+      .then((content) => answerFile(content, request.headers))
+      .then((answer) => send(reply, answer))
+      .then(undefined, () => done());
   }
+}
+
+function send(reply: FastifyReply, answer: FileAnswer): void {
+  void reply.status(answer.status).headers(answer.headers).send(answer.body);
 }
 
 /** No credentials, no query (a signature), no range: the plainest request for a public blob. */
