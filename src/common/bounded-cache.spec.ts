@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { BoundedCache } from './bounded-cache.js';
 import { Rng } from '../prompts/seeded-random.js';
@@ -105,4 +107,34 @@ describe('BoundedCache', () => {
     expect(cache.get('/api/v1/images?to=99999')).toBeDefined();
     expect(cache.get('/api/v1/images?to=0')).toBeUndefined();
   });
+
+  it.each([
+    ['evicts', () => {}],
+    [
+      'replaces',
+      (cache: BoundedCache<Uint8Array>, key: string) => cache.set(key, new Uint8Array(1)),
+    ],
+    ['deletes', (cache: BoundedCache<Uint8Array>, key: string) => cache.delete(key)],
+  ])('keeps nothing it %s reachable, under any churn', async (_case, drop) => {
+    const gc = collector();
+    const cache = new BoundedCache<Uint8Array>((value) => value.length, 64 * 1024, 60_000);
+    const dropped: WeakRef<Uint8Array>[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const value = new Uint8Array(1024);
+      if (i < 200) dropped.push(new WeakRef(value));
+      cache.set(`/api/v1/images?to=${i}`, value);
+      if (i < 200) drop(cache, `/api/v1/images?to=${i}`);
+    }
+    // A WeakRef keeps its target until the job that made it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(dropped.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(cache.size).toBe(64);
+  });
 });
+
+/** V8's collector, without starting the test run with `--expose-gc`. */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}

@@ -6,12 +6,13 @@
 export class BoundedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   /**
-   * Keys in the order they were set, oldest first from `head`, with the entry each was set with:
-   * one whose key now holds another entry (or none) is stale and skipped. Eviction takes from the
-   * head. (Walking the Map's keys from its start instead cost 10-18 µs a set under churn: V8
-   * keeps deleted entries as holes that every walk from the start steps over.)
+   * Entries in the order they were set, oldest first from `head`: one no longer under its key is
+   * stale and skipped. Eviction takes from the head. (Walking the Map's keys from its start
+   * instead cost 10-18 µs a set under churn: V8 keeps deleted entries as holes that every walk
+   * from the start steps over.) An entry lets go of its value when it leaves the Map, so places
+   * not yet dropped from here (before the head, or stale) hold no value.
    */
-  private order: { key: string; entry: Entry<V> }[] = [];
+  private order: Entry<V>[] = [];
   private head = 0;
   private bytes = 0;
 
@@ -37,16 +38,17 @@ export class BoundedCache<V> {
     const size = this.sizeOf(value);
     if (this.ttlMs <= 0 || size > this.maxBytes) return;
     this.delete(key);
-    const entry = { value, size, expiresAt: Date.now() + this.ttlMs };
+    const entry: Entry<V> = { key, value, size, expiresAt: Date.now() + this.ttlMs };
     this.entries.set(key, entry);
-    this.order.push({ key, entry });
+    this.order.push(entry);
     this.bytes += size;
     while (this.bytes > this.maxBytes) {
       const oldest = this.order[this.head++];
-      if (this.entries.get(oldest.key) === oldest.entry) this.delete(oldest.key);
+      if (this.entries.get(oldest.key) === oldest) this.delete(oldest.key);
     }
-    // Stale places (keys set again, deleted, expired) are dropped once they outnumber live ones.
-    if (this.order.length - this.head > 2 * this.entries.size + 64) this.compact();
+    // Places passed by the head and stale ones (keys set again, deleted, expired) are dropped
+    // once they outnumber live ones: under churn, the queue stays within twice the live entries.
+    if (this.order.length > 2 * this.entries.size + 64) this.compact();
   }
 
   delete(key: string): void {
@@ -54,6 +56,7 @@ export class BoundedCache<V> {
     if (entry === undefined) return;
     this.entries.delete(key);
     this.bytes -= entry.size;
+    entry.value = undefined;
   }
 
   clear(): void {
@@ -71,13 +74,15 @@ export class BoundedCache<V> {
   private compact(): void {
     this.order = this.order
       .slice(this.head)
-      .filter(({ key, entry }) => this.entries.get(key) === entry);
+      .filter((entry) => this.entries.get(entry.key) === entry);
     this.head = 0;
   }
 }
 
 interface Entry<V> {
-  readonly value: V;
+  readonly key: string;
+  /** Undefined once the entry has left the cache (see `order`). */
+  value: V | undefined;
   readonly size: number;
   readonly expiresAt: number;
 }
