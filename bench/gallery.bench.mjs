@@ -256,9 +256,10 @@ async function startNginx(root, probeKey) {
 // ------------------------------------------------------------------------------------------ wrk
 
 /**
- * A wrk script: `suffix` appends a query part that changes per request (`uncacheable`: a `to`
- * instant far in the future, so the page is the same but no cache holds it), and `done` prints
- * one parseable line.
+ * A wrk script: `uncacheable` appends a `to` instant that changes per request (after 2030, so
+ * the page is the same but no cache holds it: the millisecond after the one before, from where
+ * the run was told to start, so no instant comes twice in one benchmark), and `done` prints one
+ * parseable line.
  */
 function wrkScript(uncacheable) {
   const file = join(workDir, `wrk-${uncacheable ? 'varying' : 'fixed'}.lua`);
@@ -266,13 +267,14 @@ function wrkScript(uncacheable) {
     file,
     `${
       uncacheable
-        ? `math.randomseed(os.time())
-local n = math.random(0, 1000000)
+        ? `local n = 0
+init = function(args)
+  n = tonumber(args[1])
+end
 request = function()
   n = n + 1
-  local f = math.floor
-  local path = wrk.path .. string.format("&to=2030-%02d-%02dT%02d:%02d:%02d.%03dZ",
-    1 + f(n / 86400000) % 12, 1 + f(n / 3600000) % 24, f(n / 3600000) % 24, f(n / 60000) % 60, f(n / 1000) % 60, n % 1000)
+  local path = wrk.path .. string.format("&to=%s.%03dZ",
+    os.date("!%Y-%m-%dT%H:%M:%S", 1893456000 + math.floor(n / 1000)), n % 1000)
   return wrk.format(nil, path)
 end
 `
@@ -287,6 +289,15 @@ end
   return file;
 }
 
+/**
+ * Where the next uncacheable run starts its `to` instants (ms after 2030): each run gets its own
+ * span, longer than any run's requests. (Runs that started at random repeated each other's
+ * queries, which the page cache then admitted as asked twice: the instance under test churned
+ * its cache for the rest of the benchmark.)
+ */
+let nextInstants = 0;
+const INSTANTS_PER_RUN = 100_000_000;
+
 function wrk(url, { connections = CONNECTIONS, uncacheable = false } = {}) {
   const [cmd, argv] = onLoadCore('wrk', [
     '-t1',
@@ -295,6 +306,7 @@ function wrk(url, { connections = CONNECTIONS, uncacheable = false } = {}) {
     '-s',
     wrkScript(uncacheable),
     url,
+    ...(uncacheable ? ['--', String((nextInstants += INSTANTS_PER_RUN))] : []),
   ]);
   const out = execFileSync(cmd, argv, { encoding: 'utf8' });
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
