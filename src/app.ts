@@ -97,7 +97,7 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
 }
 
 /**
- * Builds the whole app on Fastify, initialised and ready to listen: used by `main.ts`, the tests,
+ * Builds the whole app on Fastify, initialised and ready to listen: used by `server.ts`, the tests,
  * the spec writer and the benchmark alike, so they all run the same thing.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

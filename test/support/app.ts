@@ -35,7 +35,7 @@ export const THROTTLING_OFF: Record<string, string> = {
 };
 
 /**
- * The real app (same `createApp` as `main.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
+ * The real app (same `createApp` as `server.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
  * offline provider. `env` overrides any variable.
  */
 export async function startApp(
