@@ -16,7 +16,7 @@ const noop = (): void => undefined;
  * through V8's runtime. Measured on this machine, pinned to one core:
  * - a bare node:http server in the same process as the app served 52-67k requests a second, 73-79k
  *   without the app; `nextTick` took 12-14% of its CPU against 1%;
- * - the gallery's cached page 1: 35-38k a second with `nextTick` at 8-9% of CPU; 41-44k after this
+ * - the gallery's cached page 1: 33-39k a second with `nextTick` at 8-9% of CPU; 41-44k after this
  *   warm-up, `nextTick` under 1%.
  *
  * The rounds matter: the same 5,000 calls made at once, inside the module graph (whose loading
