@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { useConfirm } from '../components/confirm.tsx';
 import { ErrorNote, PageTitle, Spinner, StatusNote, useTitle } from '../components/ui.tsx';
@@ -43,24 +43,24 @@ export function ImagePage({ id }: { id: string }) {
   }, [id, current?.user.id]);
 
   const neighbours = useNeighbours(id);
+  // Read at key time, not captured: effects run only after the next paint, and a listener
+  // registered for the previous image would ignore an arrow pressed in between (← then → at once).
+  const neighboursNow = useRef(neighbours);
+  neighboursNow.current = neighbours;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const { prev, next } = neighboursNow.current;
       const target = event.target as HTMLElement;
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       if (target.closest('input, textarea, select, dialog[open]')) return;
-      const to =
-        event.key === 'ArrowLeft'
-          ? neighbours.prev
-          : event.key === 'ArrowRight'
-            ? neighbours.next
-            : null;
+      const to = event.key === 'ArrowLeft' ? prev : event.key === 'ArrowRight' ? next : null;
       if (!to) return;
       event.preventDefault();
       route(`/images/${to}`);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [neighbours.prev, neighbours.next]);
+  }, []);
 
   if (error) {
     return (
