@@ -327,12 +327,12 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Runs every target once per round, rounds interleaved; returns each target's medians. */
 /**
- * Runs every target once per round, rounds interleaved. Targets of a `pairs` group (the log
- * twins) run back to back, each pair's two in turn, in the opposite order every other round: a
- * comparison of two processes then sees the machine as it was within seconds, whichever goes
- * first (this machine's speed drifts by several percent over a minute).
+ * Runs every target once per round, rounds interleaved; returns each target's medians and runs.
+ * Targets of a `pairs` group (the log twins) run back to back, each pair's two in turn, in the
+ * opposite order every other round: a comparison of two processes then sees the machine as it was
+ * within seconds, whichever goes first (this machine's speed drifts by several percent over a
+ * minute).
  */
 function measure(targets, rounds) {
   const runs = new Map(targets.map((t) => [t.name, []]));
