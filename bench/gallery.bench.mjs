@@ -28,6 +28,13 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
+/**
+ * Where to keep CPU profiles (`--cpu-prof`) of the service's instances (main, warn, info-twin:
+ * one folder each, written when they stop) and `windows.json`, when each target ran (µs on the
+ * profiles' clock). Unset: no profiling. Profiling slows each instance by a few percent.
+ */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
+if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -197,12 +204,14 @@ async function serve(command, args, env, url, logFile) {
   throw new Error(`${command} ${args.join(' ')} did not start`);
 }
 
-async function startApp(dataDir, env = {}) {
+async function startApp(dataDir, env = {}, profileAs = undefined) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const profile =
+    CPU_PROF && profileAs ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, profileAs)}`] : [];
   const { child, readyMs } = await serve(
     process.execPath,
-    [new URL('../dist/main.js', import.meta.url).pathname],
+    [...profile, new URL('../dist/main.js', import.meta.url).pathname],
     {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -327,6 +336,10 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** When each target ran, for `BENCH_CPU_PROF` (µs on the profiles' clock: the monotonic one). */
+const profileWindows = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 /**
  * Runs every target once per round, rounds interleaved; returns each target's medians and runs.
  * Targets of a `pairs` group (the log twins) run back to back, each pair's two in turn, in the
@@ -343,8 +356,13 @@ function measure(targets, rounds) {
     const order = targets.map((t) => (t.pairs ? flipped[nextPaired++] : t));
     for (const target of order) {
       log(`round ${round}/${rounds}: ${target.name}`);
+      const startUs = nowUs();
       runs.get(target.name).push(wrk(target.url, target));
+      profileWindows.push({ target: target.name, url: target.url, round, startUs, endUs: nowUs() });
     }
+  }
+  if (CPU_PROF) {
+    writeFileSync(join(CPU_PROF, 'windows.json'), JSON.stringify(profileWindows, null, 1));
   }
   const results = new Map();
   for (const [name, list] of runs) {
@@ -384,9 +402,9 @@ const files = await sampleFiles();
 const mainDir = join(workDir, 'main');
 mkdirSync(mainDir);
 const store = await seed(mainDir, IMAGES, files);
-const app = await startApp(mainDir);
-const quiet = await startApp(mainDir, { LOG_LEVEL: 'warn' });
-const logged = await startApp(mainDir, { LOG_LEVEL: 'info' });
+const app = await startApp(mainDir, {}, 'main');
+const quiet = await startApp(mainDir, { LOG_LEVEL: 'warn' }, 'warn');
+const logged = await startApp(mainDir, { LOG_LEVEL: 'info' }, 'info-twin');
 
 const firstPage = await (await fetch(`${app.url}/api/v1/images?limit=${PAGE}`)).arrayBuffer();
 const bodyFile = join(workDir, 'page1.json');
