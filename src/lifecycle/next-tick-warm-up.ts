@@ -19,6 +19,10 @@ const noop = (): void => undefined;
  * - the gallery's cached page 1: 33-39k a second with `nextTick` at 8-9% of CPU; 41-44k after this
  *   warm-up, `nextTick` under 1%.
  *
+ * It does not always hold: started by hand, 29 of 30 later starts kept `nextTick` under 1%, but
+ * in profiled `npm run bench` runs (BENCH_CPU_PROF) most instances still had it at 7-10%, from
+ * their first request on. What else churns the tick object's maps there is not known yet.
+ *
  * The rounds matter: the same 5,000 calls made at once, inside the module graph (whose loading
  * then ran before they did), left the tick objects alive through young-generation collections;
  * V8 then allocated every later tick object in the old generation, and the collector took 15% of
