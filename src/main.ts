@@ -1,6 +1,6 @@
-// The entry point (`node dist/main.js`): Node's `nextTick` is warmed up before the service's
-// modules load, then the service starts (`server.ts`). See `next-tick-warm-up.ts` for why.
-import { warmUpNextTick } from './lifecycle/next-tick-warm-up.js';
+// The entry point (`node dist/main.js`): one of Node's tick objects is kept alive before the
+// service's modules load, then the service starts (`server.ts`). See `tick-shape.ts` for why.
+import { keepTickShapeAlive } from './lifecycle/tick-shape.js';
 
-await warmUpNextTick();
+keepTickShapeAlive();
 await import('./server.js');
