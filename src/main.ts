@@ -1,6 +1,6 @@
 // The entry point (`node dist/main.js`): one of Node's tick objects is kept alive before the
-// service's modules load, then the service starts (`server.ts`). See `tick-shape.ts` for why.
-import { keepTickShapeAlive } from './lifecycle/tick-shape.js';
+// service's modules load, then the service starts (`server.ts`). See `hot-shapes.ts` for why.
+import { keepTickShapeAlive } from './lifecycle/hot-shapes.js';
 
 keepTickShapeAlive();
 await import('./server.js');

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { keepFirstResponseAlive } from './lifecycle/hot-shapes.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -18,6 +19,8 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   // SIGTERM / SIGINT: readiness 503 at once, a bounded grace for running jobs, then exit.
   new GracefulShutdown(app, config.generation.shutdownGraceMs).listen();
+  // Before the first request: see `hot-shapes.ts`.
+  keepFirstResponseAlive(app.getHttpServer());
   await app.listen({ port: config.server.port, host: config.server.host });
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   new Logger('Main').log(
