@@ -62,8 +62,8 @@ export function keepTickShapeAlive(): void {
  * every later response keeps its properties out of object, outgrows that store inside the
  * constructor and is turned into a dictionary (V8's slow mode), on every request. In the bench's
  * main instance: `Map[24]` responses in dictionary mode, Node's `OutgoingMessage` constructor and
- * `writeHead` at 5-6% of its CPU (under 1% in its twins, whose responses were `Map[376]`), 35.1k hot
- * pages a second against 43.4k for its info twin. With the first response alive, its maps (the
+ * `writeHead` at 5-6% of its CPU (under 1% in its twins, whose responses were `Map[376]`), 35.1k
+ * hot pages a second against 43.4k for its info twin. With the first response alive, its maps (the
  * whole chain from the initial map) are there when tracking ends. What stays in memory is that
  * response's and its request's JavaScript objects (a few KB); its socket closes as any other.
  */
