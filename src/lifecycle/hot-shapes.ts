@@ -65,7 +65,8 @@ export function keepTickShapeAlive(): void {
  * `writeHead` at 5-6% of its CPU (under 1% in its twins, whose responses were `Map[376]`), 35.1k
  * hot pages a second against 43.4k for its info twin. With the first response alive, its maps (the
  * whole chain from the initial map) are there when tracking ends. What stays in memory is that
- * response's and its request's JavaScript objects (a few KB); its socket closes as any other.
+ * response's, its request's and its socket's JavaScript objects (a few KB); the connection itself
+ * closes as any other.
  */
 export function keepFirstResponseAlive(server: Server): void {
   server.once('request', (request, response) => {
