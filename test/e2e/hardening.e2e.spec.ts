@@ -135,7 +135,30 @@ describe('hardening: hostile input gets a problem, never a 500 or an echo', () =
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.headers['referrer-policy']).toBeDefined();
       expect(res.headers['x-frame-options']).toBeDefined();
+      expect(res.headers['strict-transport-security']).toContain('max-age=');
     }
+  });
+
+  it('sends data the headers of data, and pages those of documents', async () => {
+    for (const res of [
+      await t.http.get('/api/v1/images'),
+      await t.http.get('/api/v1/nope'),
+      await t.http.get('/health/live'),
+    ]) {
+      // Nothing to run or frame if a browser opens it: a JSON body or an image, never a page.
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
+      );
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      // helmet's headers for documents only.
+      for (const name of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection'])
+        expect(res.headers[name]).toBeUndefined();
+    }
+    const docs = await t.http.get('/docs/');
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(docs.headers['x-dns-prefetch-control']).toBe('off');
   });
 
   it('keeps image content and readiness answering through a flood of wrong-password logins', async () => {
