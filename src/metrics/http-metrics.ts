@@ -27,11 +27,9 @@ export class HttpMetrics implements OnModuleInit {
     const histogram = this.metrics.httpDuration;
     fastify.addHook('onResponse', (request, reply, done) => {
       histogram.observe(
-        {
-          method: METHODS.has(request.method) ? request.method : 'OTHER',
-          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-          status_code: String(reply.statusCode),
-        },
+        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        METHODS.has(request.method) ? request.method : 'OTHER',
+        reply.statusCode,
         reply.elapsedTime / 1000,
       );
       done();

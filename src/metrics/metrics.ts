@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { droppedLogLines } from '../common/logging.js';
 import { JOB_ERROR_CODES } from '../domain/records.js';
+import { HttpDurations } from './http-durations.js';
 
 /** The label value of anything outside a known, bounded set. */
 export const OTHER = 'other';
@@ -57,11 +58,11 @@ export type Outcome = 'ok' | 'error';
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpDuration = this.histogram(
+  readonly httpDuration = new HttpDurations(
     'image_forge_http_request_duration_seconds',
     'HTTP requests by method, route template (`unmatched` for no route) and status code',
-    ['method', 'route', 'status_code'],
     FAST_BUCKETS,
+    this.registry,
   );
 
   readonly generations = this.counter(
