@@ -1,6 +1,9 @@
-import type OpenAI from 'openai';
 import { ProviderError } from '../providers/image-provider.js';
-import { callOpenAi, createOpenAiClient } from '../providers/openai/openai-client.js';
+import {
+  callOpenAi,
+  createOpenAiClient,
+  type OpenAiClient,
+} from '../providers/openai/openai-client.js';
 import { PromptStrategy, type MadePrompt, type PromptInput } from './prompt-strategy.js';
 
 export interface LlmPromptStrategyOptions {
@@ -34,7 +37,7 @@ export class LlmPromptStrategy extends PromptStrategy {
     'An OpenAI chat model turns your theme (or nothing: surprise me) into one vivid image prompt.';
   readonly needsText = false;
 
-  private readonly client: OpenAI | null;
+  private readonly client: OpenAiClient | null;
   private readonly model: string;
   private readonly timeoutMs: number;
 
@@ -50,8 +53,8 @@ export class LlmPromptStrategy extends PromptStrategy {
   }
 
   async make({ theme, seed }: PromptInput, signal?: AbortSignal): Promise<MadePrompt> {
-    const client = this.client;
-    if (!client) throw new ProviderError('provider_auth', 'OPENAI_API_KEY is not set', false);
+    if (!this.client) throw new ProviderError('provider_auth', 'OPENAI_API_KEY is not set', false);
+    const client = await this.client();
     const request = theme?.trim()
       ? `Theme: ${theme.trim()}`
       : 'No theme: surprise me with an original subject.';

@@ -1,9 +1,5 @@
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import type OpenAI from 'openai';
+import type { APIError } from 'openai';
 import { Deadline } from '../../lifecycle/deadline.js';
 import { ProviderError } from '../image-provider.js';
 
@@ -15,6 +11,22 @@ export interface OpenAiClientOptions {
   readonly timeoutMs: number;
 }
 
+type Sdk = typeof import('openai');
+
+/** The SDK, once something has imported it (see `createOpenAiClient`). */
+let sdk: Sdk | undefined;
+
+/**
+ * The SDK (about a hundred modules, 45 ms of start-up on a slow core) is imported when a
+ * configured client first calls it, never at start: a service without an OpenAI key never loads it.
+ */
+async function importSdk(): Promise<Sdk> {
+  return (sdk ??= await import('openai'));
+}
+
+/** An SDK client, made (and the SDK imported) on first use. */
+export type OpenAiClient = () => Promise<OpenAI>;
+
 /**
  * One SDK client, configured from our config only (never from the SDK's own env lookups); none
  * without an API key, which the SDK would otherwise read from OPENAI_API_KEY itself.
@@ -23,20 +35,22 @@ export function createOpenAiClient({
   apiKey,
   baseUrl,
   timeoutMs,
-}: OpenAiClientOptions): OpenAI | null {
+}: OpenAiClientOptions): OpenAiClient | null {
   if (!apiKey) return null;
-  return new OpenAI({
-    apiKey,
-    baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL,
-    // The pipeline owns retries: the job is re-queued with backoff, jitter and Retry-After, and
-    // survives restarts. SDK retries would multiply those attempts and hide 429s from the limiter.
-    maxRetries: 0,
-    // A backstop only: `callOpenAi` aborts first, so a slow call is reported as a timeout.
-    timeout: timeoutMs + 5_000,
-    // Explicit nulls, or the SDK would read OPENAI_ORG_ID / OPENAI_PROJECT_ID behind config's back.
-    organization: null,
-    project: null,
-  });
+  let client: OpenAI | undefined;
+  return async () =>
+    (client ??= new (await importSdk()).default({
+      apiKey,
+      baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      // The pipeline owns retries: the job is re-queued with backoff, jitter and Retry-After, and
+      // survives restarts. SDK retries would multiply those attempts and hide 429s from the limiter.
+      maxRetries: 0,
+      // A backstop only: `callOpenAi` aborts first, so a slow call is reported as a timeout.
+      timeout: timeoutMs + 5_000,
+      // Explicit nulls, or the SDK would read OPENAI_ORG_ID / OPENAI_PROJECT_ID behind config's back.
+      organization: null,
+      project: null,
+    }));
 }
 
 /**
@@ -74,10 +88,11 @@ const CONTENT_POLICY_CODES = new Set([
 /** Translates whatever an SDK call (or a download) threw into a `ProviderError`. */
 export function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  // Not imported yet: nothing has called it, so nothing it threw can be here.
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
     return new ProviderError('timeout', 'OpenAI did not answer in time', true);
   }
-  if (error instanceof APIUserAbortError || error instanceof APIConnectionError) {
+  if (sdk && (error instanceof sdk.APIUserAbortError || error instanceof sdk.APIConnectionError)) {
     return new ProviderError('provider_error', `Could not reach OpenAI: ${causeOf(error)}`, true);
   }
   if (isApiError(error) && typeof error.status === 'number') {
@@ -93,7 +108,7 @@ export function toProviderError(error: unknown): ProviderError {
 
 /** `instanceof` alone types the SDK's generic error as `APIError<any, any, any>`. */
 function isApiError(error: unknown): error is APIError {
-  return error instanceof APIError;
+  return sdk !== undefined && error instanceof sdk.APIError;
 }
 
 function fromStatus(error: APIError, status: number): ProviderError {

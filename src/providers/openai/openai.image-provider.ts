@@ -14,7 +14,12 @@ import {
   type ProviderStatus,
 } from '../image-provider.js';
 import type { Downloader } from '../safe-download.js';
-import { callOpenAi, createOpenAiClient, toProviderError } from './openai-client.js';
+import {
+  callOpenAi,
+  createOpenAiClient,
+  toProviderError,
+  type OpenAiClient,
+} from './openai-client.js';
 
 export interface OpenAiImageProviderOptions {
   readonly apiKey?: string;
@@ -100,7 +105,7 @@ export class OpenAiImageProvider extends ImageProvider {
   readonly description =
     'OpenAI Images (GPT Image 1, DALL·E 3, DALL·E 2); billed to your OpenAI account.';
 
-  private readonly client: OpenAI | null;
+  private readonly client: OpenAiClient | null;
   private readonly timeoutMs: number;
   private readonly download: Downloader;
   private readonly capabilitiesValue: ProviderCapabilities;
@@ -142,7 +147,7 @@ export class OpenAiImageProvider extends ImageProvider {
     // One call at a time: a failed call stops the job before it pays for the rest.
     while (images.length < request.n) {
       const n = Math.min(model.perCall, request.n - images.length);
-      const data = await this.call(client, model, request, n);
+      const data = await this.call(await client(), model, request, n);
       for (const item of data.slice(0, n)) images.push(await this.toImage(item, request.signal));
       // Fewer than asked: the runner reports the shortfall (retryable).
       if (data.length < n) break;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import Replicate, { type Prediction } from 'replicate';
+import type Replicate from 'replicate';
+import type { Prediction } from 'replicate';
 import {
   ImageProvider,
   needsSetting,
@@ -40,20 +41,25 @@ export class ReplicateImageProvider extends ImageProvider {
     'Stable Diffusion, SDXL and Flux models on Replicate (paid per image or per second of GPU time).';
 
   private readonly logger = new Logger(ReplicateImageProvider.name);
-  private readonly client: Replicate | null;
+  /** The SDK's client, made (and the SDK imported) when a configured provider first calls it. */
+  private readonly client: (() => Promise<Replicate>) | null;
   private readonly mapping: ModelMapping;
   private readonly target: { model: string } | { version: string };
 
   constructor(private readonly options: ReplicateImageProviderOptions) {
     super({ concurrency: options.concurrency, imagesPerMinute: options.imagesPerMinute });
     // No token, no client: the SDK would otherwise fall back to reading the environment itself.
-    this.client = options.apiToken
-      ? new Replicate({
-          auth: options.apiToken,
-          baseUrl: options.baseUrl,
-          useFileOutput: false,
-          userAgent: 'image-forge',
-        })
+    // Without one, the service never imports the SDK.
+    const auth = options.apiToken;
+    let client: Replicate | undefined;
+    this.client = auth
+      ? async () =>
+          (client ??= new (await import('replicate')).default({
+            auth,
+            baseUrl: options.baseUrl,
+            useFileOutput: false,
+            userAgent: 'image-forge',
+          }))
       : null;
     const [model, version] = options.model.split(':');
     this.target = version ? { version } : { model };
@@ -93,7 +99,11 @@ export class ReplicateImageProvider extends ImageProvider {
     while (images.length < request.n) {
       const count = Math.min(this.mapping.perPrediction, request.n - images.length);
       const seed = request.seed + images.length;
-      const urls = await this.predict(client, this.mapping.input(request, count, seed), request);
+      const urls = await this.predict(
+        await client(),
+        this.mapping.input(request, count, seed),
+        request,
+      );
       for (const [index, url] of urls.slice(0, count).entries()) {
         const bytes = await this.options.download(url, request.signal);
         // The prediction takes one seed; only its first image is known to be drawn from it.
