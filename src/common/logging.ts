@@ -198,18 +198,31 @@ export function requestLineWriter(logger: Pino): (reqId: string, line: RequestLi
   const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
   const level = logger.levels.values.info;
   const bindings = JSON.stringify(logger.bindings()).slice(1, -1);
-  const head = `{"level":${level},"time":"`;
-  const after = `"${bindings ? `,${bindings}` : ''},"reqId":`;
-  let isoMs = 0;
-  let iso = '';
+  const after = `${bindings ? `,${bindings}` : ''},"reqId":`;
+  // The parts that repeat, each made once: up to the request id (per millisecond), the method's
+  // and the status code's (from small sets: Node's parser knows some 30 methods).
+  let prefixMs = 0;
+  let prefix = '';
+  const methods = new Map<string, string>();
+  const statuses = new Map<number, string>();
   return (reqId, { method, url, statusCode, responseTime }) => {
     const now = Date.now();
-    if (now !== isoMs) {
-      isoMs = now;
-      iso = new Date(now).toISOString();
+    if (now !== prefixMs) {
+      prefixMs = now;
+      prefix = `{"level":${level},"time":"${new Date(now).toISOString()}"${after}`;
+    }
+    let methodPart = methods.get(method);
+    if (methodPart === undefined) {
+      methodPart = `,"req":{"method":${jsonString(method)},"url":`;
+      if (methods.size < 64) methods.set(method, methodPart);
+    }
+    let statusPart = statuses.get(statusCode);
+    if (statusPart === undefined) {
+      statusPart = `},"res":{"statusCode":${statusCode}},"responseTime":`;
+      statuses.set(statusCode, statusPart);
     }
     stream.write(
-      `${head}${iso}${after}${jsonString(reqId)},"req":{"method":${jsonString(method)},"url":${jsonString(url)}},"res":{"statusCode":${statusCode}},"responseTime":${responseTime},"msg":"request completed"}\n`,
+      `${prefix}${jsonString(reqId)}${methodPart}${jsonString(url)}${statusPart}${responseTime},"msg":"request completed"}\n`,
     );
   };
 }
