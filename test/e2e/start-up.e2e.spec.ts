@@ -1,5 +1,6 @@
 /**
- * What the service loads at start on its embedded defaults: no SDK of an adapter it does not use.
+ * What the service loads at start on its embedded defaults: no SDK of an adapter it does not use,
+ * and not sharp, which the default renderer imports when it first draws.
  * Each SDK below is replaced by a module that records its import, so a static import of one
  * anywhere in the app shows here (the positive control imports one itself).
  */
@@ -12,8 +13,13 @@ const SDKS = [
   '@azure/storage-blob',
   '@azure/cosmos',
   '@aws-sdk/client-s3',
+  '@aws-sdk/lib-storage',
+  '@aws-sdk/s3-request-presigner',
   'mongoose',
   'bullmq',
+  'ioredis',
+  // libvips, for the offline renderer: loaded when it first draws.
+  'sharp',
 ];
 const imported = new Set<string>();
 for (const sdk of SDKS) {
