@@ -30,6 +30,7 @@ export class HttpDurations {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private series = new Map<string, Map<string, Map<number, Series>>>();
+  private readonly bucketName: string;
 
   constructor(
     readonly name: string,
@@ -37,6 +38,7 @@ export class HttpDurations {
     private readonly buckets: readonly number[],
     registry: Registry,
   ) {
+    this.bucketName = `${name}_bucket`;
     // prom-client's registry reads a metric through `name`, `type` and `get()` only.
     registry.registerMetric(this as unknown as Metric);
   }
@@ -73,11 +75,11 @@ export class HttpDurations {
           let count = 0;
           this.buckets.forEach((le, bucket) => {
             count += counts[bucket];
-            values.push({ labels: { ...labels, le }, value: count, metricName: this.bucket });
+            values.push({ labels: { ...labels, le }, value: count, metricName: this.bucketName });
           });
           count += counts[this.buckets.length];
           values.push(
-            { labels: { ...labels, le: '+Inf' }, value: count, metricName: this.bucket },
+            { labels: { ...labels, le: '+Inf' }, value: count, metricName: this.bucketName },
             { labels, value: sum, metricName: `${this.name}_sum` },
             { labels, value: count, metricName: `${this.name}_count` },
           );
@@ -95,9 +97,5 @@ export class HttpDurations {
 
   reset(): void {
     this.series = new Map();
-  }
-
-  private get bucket(): string {
-    return `${this.name}_bucket`;
   }
 }
