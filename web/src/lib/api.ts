@@ -31,14 +31,15 @@ let renewing: Promise<boolean> | null = null;
 function renew(): Promise<boolean> {
   const presented = session.get()?.refreshToken;
   renewing ??= oneTabAtATime(async () => {
-    // Another tab may have renewed while this one waited: its pair is in localStorage.
-    const value = session.reload();
+    // Another tab may have renewed while this one waited: its pair is in IndexedDB.
+    const value = await session.reload();
     if (!value) return false;
     if (value.refreshToken !== presented && !session.stale()) return true;
     const { data } = await anonymous.POST('/api/v1/auth/refresh', {
       body: { refreshToken: value.refreshToken },
     });
-    if (data) session.set(data);
+    // Written before the lock is released, for the tab that takes it next.
+    if (data) await session.set(data);
     return data !== undefined;
   })
     .catch(() => false)

@@ -1,3 +1,4 @@
+import { del, get, set } from 'idb-keyval';
 import { useEffect, useState } from 'preact/hooks';
 import type { components } from '@image-forge/sdk';
 
@@ -26,6 +27,13 @@ export interface Session {
  * sessionStorage would protect nothing more: any script running on the page can read either one,
  * so the defence is the page's strict Content-Security-Policy (no inline or foreign script),
  * short-lived access tokens, and refresh tokens that end their session when replayed.
+ *
+ * IndexedDB keeps a second copy, for the tabs taking turns to renew (lib/api.ts). localStorage is
+ * not consistent across a browser's processes: Chromium gives each tab a cached copy that another
+ * tab's write reaches a little later, so a tab that takes the refresh lock just after another
+ * renewed can still read the refresh token that was used, and presenting it again ends the session
+ * (measured: about 1 in 30 joint renewals in two Chromium tabs). An IndexedDB transaction that
+ * completed before the lock was released is seen by every transaction that starts after.
  */
 const KEY = 'image-forge.session';
 /** A minute of margin for clock skew and requests in flight. */
@@ -38,16 +46,19 @@ let notice: string | null = null;
 function read(): Session | null {
   try {
     const raw = localStorage.getItem(KEY);
-    if (!raw) return null;
-    const value = JSON.parse(raw) as Session;
-    return typeof value.token === 'string' &&
-      typeof value.refreshToken === 'string' &&
-      value.expiresAt > Date.now()
-      ? value
-      : null;
+    return raw ? valid(JSON.parse(raw) as Session) : null;
   } catch {
     return null;
   }
+}
+
+/** A stored session that can still be used, or null. */
+function valid(value: Session | null | undefined): Session | null {
+  return typeof value?.token === 'string' &&
+    typeof value.refreshToken === 'string' &&
+    value.expiresAt > Date.now()
+    ? value
+    : null;
 }
 
 function emit(): void {
@@ -71,17 +82,23 @@ export const session = {
     const value = session.get();
     return value !== null && value.accessExpiresAt <= Date.now();
   },
-  /** The session as stored now (another tab may have changed it, its event not yet come). */
-  reload(): Session | null {
-    const stored = read();
+  /**
+   * The session as another tab may have renewed it, its `storage` event not yet come: the
+   * IndexedDB copy, or localStorage's where IndexedDB is unavailable or holds none.
+   */
+  async reload(): Promise<Session | null> {
+    const stored = valid(await get<Session>(KEY).catch(() => undefined)) ?? read();
     if (stored?.refreshToken !== current?.refreshToken) {
       current = stored;
       emit();
     }
     return session.get();
   },
-  /** Keeps a session the API answered (sign-in, registration, refresh). */
-  set(answer: SessionAnswer): void {
+  /**
+   * Keeps a session the API answered (sign-in, registration, refresh); resolves once the
+   * IndexedDB copy is written.
+   */
+  async set(answer: SessionAnswer): Promise<void> {
     current = {
       token: answer.accessToken,
       accessExpiresAt: until(answer.expiresIn),
@@ -92,6 +109,7 @@ export const session = {
     notice = null;
     localStorage.setItem(KEY, JSON.stringify(current));
     emit();
+    await set(KEY, current).catch(() => undefined);
   },
   /**
    * Signs out; `reason` is shown on the account page once. Without a reason (the person signed
@@ -103,6 +121,7 @@ export const session = {
     current = null;
     notice = reason ?? null;
     localStorage.removeItem(KEY);
+    void del(KEY).catch(() => undefined);
     emit();
     if (reason === undefined) for (const listener of signOutListeners) listener(ended);
   },

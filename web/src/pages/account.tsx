@@ -79,7 +79,7 @@ function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           ? await api.POST('/api/v1/auth/login', { body })
           : await api.POST('/api/v1/auth/register', { body }),
       );
-      session.set(result);
+      await session.set(result);
       const next = query.next;
       route(next && next.startsWith('/') && !next.startsWith('//') ? next : '/generate');
     } catch (e) {
