@@ -182,6 +182,43 @@ function stdoutFor(logFile) {
   return reader.stdin;
 }
 
+/** Each server's process (with taskset, its exec'd command: the same pid), by origin. */
+const serverPids = new Map();
+
+/** Clock ticks a second, for `/proc/<pid>/stat` (100 on Linux but where the kernel says else). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, µs) spent so far by the server at `origin` and its child processes
+ * that are still running (nginx's worker); undefined where /proc is not there. Per request, it
+ * says what an answer costs the server whether or not the load generator kept it busy (the
+ * fastest servers leave it idle part of the time: their req/s is wrk's, not theirs).
+ */
+function serverCpuUs(origin) {
+  const pid = serverPids.get(origin);
+  if (pid === undefined) return undefined;
+  try {
+    const ticks = (id) => {
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    };
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean);
+    const total = [pid, ...kids].reduce((sum, id) => sum + ticks(id), 0);
+    return (total * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts `command args` on the server core and waits until `url` answers 200. */
 async function serve(command, args, env, url, logFile) {
   const out = stdoutFor(logFile);
@@ -192,6 +229,7 @@ async function serve(command, args, env, url, logFile) {
   );
   const child = spawn(cmd, argv, { env: merged, stdio: ['ignore', out, 'inherit'] });
   children.add(child);
+  serverPids.set(new URL(url).origin, child.pid);
   for (let i = 0; i < 1500; i++) {
     try {
       if ((await fetch(url)).ok) return { child, readyMs: performance.now() - started };
@@ -327,7 +365,13 @@ function wrk(url, { connections = CONNECTIONS, uncacheable = false } = {}) {
   if (badStatus > 0 || socketErrors > 0) {
     throw new Error(`${url}: ${badStatus} non-2xx/3xx answers, ${socketErrors} socket errors`);
   }
-  return { rps: requests / (micros / 1e6), p50: p50 / 1000, p95: p95 / 1000, p99: p99 / 1000 };
+  return {
+    requests,
+    rps: requests / (micros / 1e6),
+    p50: p50 / 1000,
+    p95: p95 / 1000,
+    p99: p99 / 1000,
+  };
 }
 
 const median = (values) => {
@@ -357,7 +401,15 @@ function measure(targets, rounds) {
     for (const target of order) {
       log(`round ${round}/${rounds}: ${target.name}`);
       const startUs = nowUs();
-      runs.get(target.name).push(wrk(target.url, target));
+      const origin = new URL(target.url).origin;
+      const cpuBefore = serverCpuUs(origin);
+      const run = wrk(target.url, target);
+      const cpuAfter = serverCpuUs(origin);
+      run.cpuUs =
+        cpuBefore === undefined || cpuAfter === undefined
+          ? NaN
+          : (cpuAfter - cpuBefore) / run.requests;
+      runs.get(target.name).push(run);
       profileWindows.push({ target: target.name, url: target.url, round, startUs, endUs: nowUs() });
     }
   }
@@ -371,6 +423,7 @@ function measure(targets, rounds) {
       p50: median(list.map((r) => r.p50)),
       p95: median(list.map((r) => r.p95)),
       p99: median(list.map((r) => r.p99)),
+      cpuUs: median(list.map((r) => r.cpuUs)),
       runs: list,
       spread: `${Math.round(Math.min(...list.map((r) => r.rps)))}-${Math.round(Math.max(...list.map((r) => r.rps)))}`,
     });
@@ -509,14 +562,19 @@ const pinning = PIN ? 'servers on core 0, wrk on core 1' : 'no taskset: not pinn
 console.log(
   `\n## ${IMAGES.toLocaleString('en')} images, ${PAGE} per page, ${CONNECTIONS} connections (search ${SEARCH_CONNECTIONS}), ${SECONDS} s × ${ROUNDS} rounds interleaved, medians; ${pinning}; node ${process.version}\n`,
 );
-console.log('| target | req/s (median) | rounds range | p50 ms | p95 ms | p99 ms | vs bare |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '| target | req/s (median) | rounds range | p50 ms | p95 ms | p99 ms | vs bare | server CPU µs/req |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const target of targets) {
   const x = r(target.name);
   console.log(
-    `| ${target.name} | ${Math.round(x.rps)} | ${x.spread} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.p99.toFixed(2)} | ${(x.rps / bareRps).toFixed(2)} |`,
+    `| ${target.name} | ${Math.round(x.rps)} | ${x.spread} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.p99.toFixed(2)} | ${(x.rps / bareRps).toFixed(2)} | ${Number.isNaN(x.cpuUs) ? 'n/a' : x.cpuUs.toFixed(1)} |`,
   );
 }
+console.log(
+  `\nserver CPU µs/req: the server's user + system CPU time over a run (its process and nginx's worker; ${CLOCK_TICKS} ticks a second) over the requests answered, median of the rounds: what an answer costs the server, also where wrk, not the server, set the pace (a server idle part of the run).`,
+);
 
 console.log(
   `\nRSS after the rounds: the service at LOG_LEVEL=info ${loadedRss.info.toFixed(0)} MB (its log piped to a file; every target), its twins at info ${loadedRss.twin.toFixed(0)} MB and at warn ${loadedRss.warn.toFixed(0)} MB (hot and uncacheable page 1 only)`,
