@@ -209,9 +209,12 @@ function serverCpuUs(origin) {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return Number(fields[11]) + Number(fields[12]);
     };
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(' ')
-      .filter(Boolean);
+    let kids = [];
+    try {
+      kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    } catch {
+      // A kernel without CONFIG_PROC_CHILDREN: the process alone.
+    }
     const total = [pid, ...kids].reduce((sum, id) => sum + ticks(id), 0);
     return (total * 1e6) / CLOCK_TICKS;
   } catch {
