@@ -206,3 +206,67 @@ describeBrowser('browser: two tabs renewing one session', () => {
     await context.close();
   });
 });
+
+/**
+ * A browser that refuses the page IndexedDB (storage blocked: `indexedDB` throws) keeps the
+ * session in localStorage alone: sign-in, renewal and sign-out work as before.
+ */
+describeBrowser('browser: the dashboard session without IndexedDB', () => {
+  let t: TestApp;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    t = await startApp();
+    origin = await t.listen();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs in, renews an expired access token and signs out', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      Object.defineProperty(globalThis, 'indexedDB', {
+        get() {
+          throw new Error('The operation is insecure.');
+        },
+      });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const stored = (): Promise<Stored | null> =>
+      page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored, KEY);
+    await page.goto(`${origin}/account`);
+    await page.getByLabel('E-mail').nth(1).fill(`no-idb-${Date.now()}@example.com`);
+    await page.getByLabel('Password').nth(1).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${origin}/generate`);
+    const before = await stored();
+    await page.evaluate((key) => {
+      const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
+      localStorage.setItem(key, JSON.stringify({ ...value, accessExpiresAt: Date.now() - 1000 }));
+    }, KEY);
+
+    await page.goto(`${origin}/me`);
+    await page.getByText('You have no images yet.').waitFor();
+    const after = await stored();
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+
+    await page.goto(`${origin}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await waitFor(async () => ((await stored()) === null ? true : undefined), 'the sign-out');
+    // The logout request goes out as the page signs out; it lands shortly after.
+    await waitFor(async () => {
+      const res = await t.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: after?.refreshToken });
+      return res.status === 401 ? true : undefined;
+    }, 'the session to end on the server');
+    await context.close();
+  });
+});

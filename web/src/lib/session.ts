@@ -61,6 +61,19 @@ function valid(value: Session | null | undefined): Session | null {
     : null;
 }
 
+/**
+ * An IndexedDB operation where the page may use IndexedDB; where it may not (storage blocked, a
+ * browser without it: `indexedDB.open` can throw before any promise exists), nothing, and the
+ * session lives in localStorage alone.
+ */
+async function indexedDb<T>(operation: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation();
+  } catch {
+    return undefined;
+  }
+}
+
 function emit(): void {
   for (const listener of listeners) listener();
 }
@@ -87,7 +100,7 @@ export const session = {
    * IndexedDB copy, or localStorage's where IndexedDB is unavailable or holds none.
    */
   async reload(): Promise<Session | null> {
-    const stored = valid(await get<Session>(KEY).catch(() => undefined)) ?? read();
+    const stored = valid(await indexedDb(() => get<Session>(KEY))) ?? read();
     if (stored?.refreshToken !== current?.refreshToken) {
       current = stored;
       emit();
@@ -109,7 +122,8 @@ export const session = {
     notice = null;
     localStorage.setItem(KEY, JSON.stringify(current));
     emit();
-    await set(KEY, current).catch(() => undefined);
+    const value = current;
+    await indexedDb(() => set(KEY, value));
   },
   /**
    * Signs out; `reason` is shown on the account page once. Without a reason (the person signed
@@ -121,7 +135,7 @@ export const session = {
     current = null;
     notice = reason ?? null;
     localStorage.removeItem(KEY);
-    void del(KEY).catch(() => undefined);
+    void indexedDb(() => del(KEY));
     emit();
     if (reason === undefined) for (const listener of signOutListeners) listener(ended);
   },
