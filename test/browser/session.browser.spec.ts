@@ -23,119 +23,134 @@ interface Stored {
   expiresAt: number;
 }
 
+interface Suite {
+  t: TestApp;
+  origin: string;
+  browser: Browser;
+}
+
+/** The app (with `env`), listening, and Chromium, for the describe block it is called in. */
+function appAndBrowser(env?: Record<string, string>): Suite {
+  const suite = {} as Suite;
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    suite.t = await startApp(env);
+    suite.origin = await suite.t.listen();
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  return suite;
+}
+
+/** Creates an account on the account page; the page lands on Generate, signed in. */
+async function createAccount(page: Page, origin: string, prefix: string): Promise<void> {
+  await page.goto(`${origin}/account`);
+  await page.getByLabel('Password').first().waitFor();
+  await page.getByLabel('E-mail').nth(1).fill(`${prefix}-${Date.now()}@example.com`);
+  await page.getByLabel('Password').nth(1).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(`${origin}/generate`);
+}
+
+const stored = (page: Page): Promise<Stored | null> =>
+  page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored | null, KEY);
+
+/**
+ * Changes the stored session; the next page load reads it. (Not a reload here: a load that is
+ * left while its refresh is in flight loses the rotated token, and the next refresh, with the used
+ * one, would end the session once the server's reuse grace has passed.)
+ */
+async function tamper(page: Page, change: Partial<Stored>): Promise<void> {
+  await page.evaluate(
+    ([key, patch]) => {
+      const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
+      localStorage.setItem(key, JSON.stringify({ ...value, ...patch }));
+    },
+    [KEY, change] as const,
+  );
+}
+
+/** Opens My images and waits for its answer: the (empty) list, or the sign-in prompt. */
+async function openMyImages(page: Page, origin: string): Promise<'list' | 'sign-in'> {
+  await page.goto(`${origin}/me`);
+  const list = page.getByText('You have no images yet.');
+  const signIn = page.locator('a[href^="/account?next"]');
+  await list.or(signIn).first().waitFor();
+  return (await list.isVisible()) ? 'list' : 'sign-in';
+}
+
+/** Waits until the server refuses `refreshToken`: the page's logout request lands shortly after. */
+async function sessionEnded(t: TestApp, refreshToken: string | undefined): Promise<void> {
+  await waitFor(async () => {
+    const res = await t.http.post('/api/v1/auth/refresh').send({ refreshToken });
+    return res.status === 401 ? true : undefined;
+  }, 'the session to end on the server');
+}
+
 /**
  * The dashboard's session (issue 12): short-lived access tokens renewed with the refresh token,
  * once, before a refused request signs the person out; signing out ends the session on the server.
  */
 describeBrowser('browser: the dashboard session', () => {
-  let t: TestApp;
-  let origin: string;
-  let browser: Browser;
+  const suite = appAndBrowser();
   let page: Page;
 
-  const stored = (): Promise<Stored> =>
-    page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored, KEY);
-
-  /**
-   * Changes the stored session; the next page load reads it. (Not a reload here: a load that is
-   * left while its refresh is in flight loses the rotated token, and the next refresh, with the
-   * used one, would end the session once the server's reuse grace has passed.)
-   */
-  async function tamper(change: Partial<Stored>): Promise<void> {
-    await page.evaluate(
-      ([key, patch]) => {
-        const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
-        localStorage.setItem(key, JSON.stringify({ ...value, ...patch }));
-      },
-      [KEY, change] as const,
-    );
-  }
-
-  /** Opens My images and waits for its answer: the (empty) list, or the sign-in prompt. */
-  async function openMyImages(): Promise<'list' | 'sign-in'> {
-    await page.goto(`${origin}/me`);
-    const list = page.getByText('You have no images yet.');
-    const signIn = page.locator('a[href^="/account?next"]');
-    await list.or(signIn).first().waitFor();
-    return (await list.isVisible()) ? 'list' : 'sign-in';
-  }
-
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startApp();
-    origin = await t.listen();
-    browser = await launchChromium();
-    page = await browser.newPage();
+    page = await suite.browser.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${origin}/account`);
-    await page.getByLabel('E-mail').nth(1).fill(`session-${Date.now()}@example.com`);
-    await page.getByLabel('Password').nth(1).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${origin}/generate`);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await createAccount(page, suite.origin, 'session');
   });
 
   it('keeps the refresh token with the session', async () => {
-    const session = await stored();
+    const session = await stored(page);
 
-    expect(session.refreshToken).toMatch(/^[\w-]{43}$/);
-    expect(session.expiresAt).toBeGreaterThan(session.accessExpiresAt);
+    expect(session?.refreshToken).toMatch(/^[\w-]{43}$/);
+    expect(session?.expiresAt).toBeGreaterThan(session?.accessExpiresAt ?? Infinity);
   });
 
   it('renews an access token the server refuses, once, and carries on', async () => {
-    const before = await stored();
-    await tamper({ token: 'not-a-token' });
+    const before = await stored(page);
+    await tamper(page, { token: 'not-a-token' });
 
-    await expect(openMyImages()).resolves.toBe('list');
+    await expect(openMyImages(page, suite.origin)).resolves.toBe('list');
 
-    const after = await stored();
-    expect(after.token).not.toBe('not-a-token');
-    expect(after.refreshToken).not.toBe(before.refreshToken);
+    const after = await stored(page);
+    expect(after?.token).not.toBe('not-a-token');
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
   });
 
   it('renews an expired access token before using it', async () => {
-    const before = await stored();
-    await tamper({ accessExpiresAt: Date.now() - 1000 });
+    const before = await stored(page);
+    await tamper(page, { accessExpiresAt: Date.now() - 1000 });
 
-    await expect(openMyImages()).resolves.toBe('list');
+    await expect(openMyImages(page, suite.origin)).resolves.toBe('list');
 
-    expect((await stored()).refreshToken).not.toBe(before.refreshToken);
+    expect((await stored(page))?.refreshToken).not.toBe(before?.refreshToken);
   });
 
   it('signs out when the session cannot be renewed', async () => {
-    const { token } = await stored();
-    await t.http
+    const token = (await stored(page))?.token;
+    await suite.t.http
       .post('/api/v1/auth/logout-all')
       .set({ Authorization: `Bearer ${token}` })
       .expect(204);
 
-    await expect(openMyImages()).resolves.toBe('sign-in');
+    await expect(openMyImages(page, suite.origin)).resolves.toBe('sign-in');
 
-    await expect(stored()).resolves.toBeNull();
+    await expect(stored(page)).resolves.toBeNull();
   });
 
   it('ends the session on the server when the person signs out', async () => {
-    await page.goto(`${origin}/account`);
-    await page.getByLabel('Password').first().waitFor();
-    const email = `again-${Date.now()}@example.com`;
-    await page.getByLabel('E-mail').nth(1).fill(email);
-    await page.getByLabel('Password').nth(1).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${origin}/generate`);
-    const { refreshToken } = await stored();
+    await createAccount(page, suite.origin, 'again');
+    const refreshToken = (await stored(page))?.refreshToken;
 
-    await page.goto(`${origin}/account`);
+    await page.goto(`${suite.origin}/account`);
     await page.getByRole('button', { name: 'Sign out' }).click();
 
-    // The logout request goes out as the page signs out; it lands shortly after.
-    await waitFor(async () => {
-      const res = await t.http.post('/api/v1/auth/refresh').send({ refreshToken });
-      return res.status === 401 ? true : undefined;
-    }, 'the session to end on the server');
+    await sessionEnded(suite.t, refreshToken);
   });
 });
 
@@ -146,31 +161,14 @@ describeBrowser('browser: the dashboard session', () => {
  */
 describeBrowser('browser: two tabs renewing one session', () => {
   const ROUNDS = 30;
-  let t: TestApp;
-  let origin: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startApp({ REFRESH_REUSE_GRACE_SECONDS: '0' });
-    origin = await t.listen();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = appAndBrowser({ REFRESH_REUSE_GRACE_SECONDS: '0' });
 
   it('renews once for both tabs, and both carry on signed in', async () => {
-    const context = await browser.newContext();
+    const { origin } = suite;
+    const context = await suite.browser.newContext();
     const [first, second] = [await context.newPage(), await context.newPage()];
     for (const tab of [first, second]) tab.setDefaultTimeout(10_000);
-    await first.goto(`${origin}/account`);
-    await first.getByLabel('E-mail').nth(1).fill(`tabs-${Date.now()}@example.com`);
-    await first.getByLabel('Password').nth(1).fill(PASSWORD);
-    await first.getByRole('button', { name: 'Create account' }).click();
-    await first.waitForURL(`${origin}/generate`);
+    await createAccount(first, origin, 'tabs');
     await second.goto(`${origin}/generate`);
     let renewals = 0;
     context.on('request', (request) => {
@@ -182,27 +180,13 @@ describeBrowser('browser: two tabs renewing one session', () => {
     for (let round = 0; round < ROUNDS; round++) {
       renewals = 0;
       // The access token expires in both tabs at once (a read of the stored session in each).
-      await first.evaluate((key) => {
-        const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
-        localStorage.setItem(key, JSON.stringify({ ...value, accessExpiresAt: Date.now() - 1000 }));
-      }, KEY);
-      const opened = await Promise.all(
-        [first, second].map(async (tab) => {
-          await tab.goto(`${origin}/me`);
-          const list = tab.getByText('You have no images yet.');
-          const signIn = tab.locator('a[href^="/account?next"]');
-          await list.or(signIn).first().waitFor();
-          return (await list.isVisible()) ? 'list' : 'sign-in';
-        }),
-      );
+      await tamper(first, { accessExpiresAt: Date.now() - 1000 });
+      const opened = await Promise.all([first, second].map((tab) => openMyImages(tab, origin)));
       expect({ round, opened, renewals }).toEqual({ round, opened: ['list', 'list'], renewals: 1 });
     }
 
-    const { refreshToken } = await first.evaluate(
-      (key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored,
-      KEY,
-    );
-    await t.http.post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
+    const refreshToken = (await stored(first))?.refreshToken;
+    await suite.t.http.post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
     await context.close();
   });
 });
@@ -212,24 +196,11 @@ describeBrowser('browser: two tabs renewing one session', () => {
  * session in localStorage alone: sign-in, renewal and sign-out work as before.
  */
 describeBrowser('browser: the dashboard session without IndexedDB', () => {
-  let t: TestApp;
-  let origin: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startApp();
-    origin = await t.listen();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = appAndBrowser();
 
   it('signs in, renews an expired access token and signs out', async () => {
-    const context = await browser.newContext();
+    const { origin } = suite;
+    const context = await suite.browser.newContext();
     await context.addInitScript(() => {
       Object.defineProperty(globalThis, 'indexedDB', {
         get() {
@@ -239,34 +210,18 @@ describeBrowser('browser: the dashboard session without IndexedDB', () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    const stored = (): Promise<Stored | null> =>
-      page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored, KEY);
-    await page.goto(`${origin}/account`);
-    await page.getByLabel('E-mail').nth(1).fill(`no-idb-${Date.now()}@example.com`);
-    await page.getByLabel('Password').nth(1).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${origin}/generate`);
-    const before = await stored();
-    await page.evaluate((key) => {
-      const value = JSON.parse(localStorage.getItem(key) ?? '{}') as object;
-      localStorage.setItem(key, JSON.stringify({ ...value, accessExpiresAt: Date.now() - 1000 }));
-    }, KEY);
+    await createAccount(page, origin, 'no-idb');
+    const before = await stored(page);
+    await tamper(page, { accessExpiresAt: Date.now() - 1000 });
 
-    await page.goto(`${origin}/me`);
-    await page.getByText('You have no images yet.').waitFor();
-    const after = await stored();
+    await expect(openMyImages(page, origin)).resolves.toBe('list');
+    const after = await stored(page);
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
 
     await page.goto(`${origin}/account`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await waitFor(async () => ((await stored()) === null ? true : undefined), 'the sign-out');
-    // The logout request goes out as the page signs out; it lands shortly after.
-    await waitFor(async () => {
-      const res = await t.http
-        .post('/api/v1/auth/refresh')
-        .send({ refreshToken: after?.refreshToken });
-      return res.status === 401 ? true : undefined;
-    }, 'the session to end on the server');
+    await waitFor(async () => ((await stored(page)) === null ? true : undefined), 'the sign-out');
+    await sessionEnded(suite.t, after?.refreshToken);
     await context.close();
   });
 });
