@@ -1,7 +1,8 @@
 /**
  * A cloud store that cannot be reached is a 503 `storage-unavailable` with `Retry-After`, as a full
- * disk is on the embedded stores, never a 500: Azure Blob Storage and S3 (each started, then
- * stopped, so its port is closed) and Cosmos DB (its emulator stopped under a running app).
+ * disk is on the embedded stores, never a 500: Azure Blob Storage and S3 (configured as a real one
+ * started here, then pointed at a closed port) and Cosmos DB (its emulator stopped under a running
+ * app, its port held so that it resets every connection).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
@@ -9,6 +10,7 @@ import { ImagesRepository } from '../../src/storage/records/images.repository.js
 import { makeImage } from '../fixtures/records.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { startAzurite } from '../support/azurite.js';
+import { atClosedPort, holdPort } from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { startS3rver } from '../support/s3rver.js';
 
@@ -34,9 +36,10 @@ describe.each([
   let t: TestApp;
 
   beforeAll(async () => {
-    // Started for a configuration that points at it, then stopped: nothing listens there now.
+    // Started for a configuration of the real shape, then stopped. Its own port may be handed to
+    // another suite's server; the closed port is never.
     const store = await start();
-    const env = store.env();
+    const env = atClosedPort(store.env());
     await store.stop();
     t = await startApp({ ...env, GALLERY_BLOB_CACHE_MAX_BYTES: '0' });
   });
@@ -58,6 +61,7 @@ describe.each([
 describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
   let t: TestApp;
   let cosmos: CosmosEmulator | undefined;
+  let held: Awaited<ReturnType<typeof holdPort>> | undefined;
 
   beforeAll(async () => {
     cosmos = await startCosmosEmulator();
@@ -66,12 +70,18 @@ describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
   afterAll(async () => {
     await t?.close();
     await cosmos?.stop();
+    await held?.release();
   });
 
   it('answers reads 503 storage-unavailable once it stops, and readiness names the record store', async () => {
     await t.http.get('/api/v1/images').expect(200);
+    // Held at once: left free, the next server another suite binds to port 0 could get it. The
+    // reset is a store that went away behind a live address; the SDK retries it on reads (10
+    // times, 1 s apart) before it gives up, which is why this test takes about 20 s.
+    const port = Number(new URL(cosmos!.endpoint).port);
     await cosmos!.stop();
     cosmos = undefined;
+    held = await holdPort(port);
 
     expectUnavailable(await t.http.get('/api/v1/images?limit=5'), 'record');
     const ready = await t.http.get('/health/ready').expect(503);
