@@ -138,7 +138,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : inDataDir(vars.SQLITE_PATH, 'image-forge.db'),
       cosmos:
         vars.COSMOS_ENDPOINT && vars.COSMOS_KEY
-          ? { endpoint: vars.COSMOS_ENDPOINT, key: vars.COSMOS_KEY, database: vars.COSMOS_DATABASE }
+          ? {
+              endpoint: vars.COSMOS_ENDPOINT,
+              key: vars.COSMOS_KEY,
+              database: vars.COSMOS_DATABASE,
+              readTimeoutMs: vars.COSMOS_READ_TIMEOUT_MS,
+            }
           : undefined,
       mongoUri: vars.MONGODB_URI,
     },

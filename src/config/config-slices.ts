@@ -72,6 +72,8 @@ export abstract class DatabaseConfig {
     readonly endpoint: string;
     readonly key: string;
     readonly database: string;
+    /** How long a read or query may take, the SDK's retries included (ms). */
+    readonly readTimeoutMs: number;
   };
   readonly mongoUri?: string;
 }

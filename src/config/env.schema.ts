@@ -294,6 +294,14 @@ export class EnvironmentVariables extends ProviderVariables {
   @NonEmptyString()
   COSMOS_DATABASE = 'image-forge';
 
+  /**
+   * How long a Cosmos DB read or query may take, the SDK's own retries included (ms); past it the
+   * request answers 503 `storage-unavailable`. Without it, a read of a database whose connections
+   * are reset takes 20 s (ten retries), and one that does not answer, a minute or more.
+   */
+  @IsIntegerVar(100, 120_000)
+  COSMOS_READ_TIMEOUT_MS = 5000;
+
   /** MongoDB connection string (also Cosmos DB's MongoDB API), with the database in its path. */
   @RequiredWith('DATABASE_DRIVER', 'mongo')
   @IsOptional()

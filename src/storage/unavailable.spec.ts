@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { ErrorResponse, TimeoutError } from '@azure/cosmos';
+import { AbortError, ErrorResponse, TimeoutError } from '@azure/cosmos';
 import { RestError } from '@azure/storage-blob';
 import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { NotFoundError, StorageUnavailableError } from '../common/errors.js';
@@ -117,12 +117,14 @@ describe("each cloud adapter's reading of its SDK's errors", () => {
     expect(s3Unavailable(s3('AccessDenied', 403))).toBeUndefined();
   });
 
-  it('Cosmos DB: the socket code, its TimeoutError, 408, 429 and 5xx; not 404, 409 or 412', () => {
+  it('Cosmos DB: the socket code, its TimeoutError, our read timeout, 408, 429 and 5xx; not 404, 409 or 412', () => {
     const cosmos = (code: number) => Object.assign(new ErrorResponse('x'), { code });
     expect(
       cosmosUnavailable(Object.assign(new ErrorResponse('x'), { code: 'ECONNREFUSED' })),
     ).toBeDefined();
-    expect(cosmosUnavailable(new TimeoutError('x'))).toBeDefined();
+    expect(cosmosUnavailable(new TimeoutError('x'))).toBe('it timed out');
+    // COSMOS_READ_TIMEOUT_MS aborts the read: the SDK throws the pipeline's AbortError.
+    expect(cosmosUnavailable(new AbortError('The operation was aborted.'))).toBe('it timed out');
     for (const code of [408, 429, 500, 503]) expect(cosmosUnavailable(cosmos(code))).toBeDefined();
     for (const code of [404, 409, 412]) expect(cosmosUnavailable(cosmos(code))).toBeUndefined();
   });

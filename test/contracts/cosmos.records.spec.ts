@@ -36,6 +36,7 @@ async function connect(database: string): Promise<CosmosFixture> {
     endpoint: emulator.endpoint,
     key: emulator.key,
     database,
+    readTimeoutMs: emulator.readTimeoutMs,
     agent: emulator.agent,
   });
   await cosmos.init();

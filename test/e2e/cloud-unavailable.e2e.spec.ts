@@ -2,7 +2,7 @@
  * A cloud store that cannot be reached is a 503 `storage-unavailable` with `Retry-After`, as a full
  * disk is on the embedded stores, never a 500: Azure Blob Storage and S3 (configured as a real one
  * started here, then pointed at a closed port) and Cosmos DB (its emulator stopped under a running
- * app, its port held so that it resets every connection).
+ * app, its port held by a server that never answers, then by one that resets every connection).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
@@ -10,7 +10,7 @@ import { ImagesRepository } from '../../src/storage/records/images.repository.js
 import { makeImage } from '../fixtures/records.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { startAzurite } from '../support/azurite.js';
-import { atClosedPort, holdPort } from '../support/closed-port.js';
+import { atClosedPort, holdPort, type HeldPort } from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { startS3rver } from '../support/s3rver.js';
 
@@ -61,11 +61,15 @@ describe.each([
 describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
   let t: TestApp;
   let cosmos: CosmosEmulator | undefined;
-  let held: Awaited<ReturnType<typeof holdPort>> | undefined;
+  let held: HeldPort | undefined;
 
   beforeAll(async () => {
     cosmos = await startCosmosEmulator();
-    t = await startApp({ ...cosmos.env(`unavailable-${Date.now()}`), GALLERY_CACHE_TTL_MS: '0' });
+    t = await startApp({
+      ...cosmos.env(`unavailable-${Date.now()}`),
+      GALLERY_CACHE_TTL_MS: '0',
+      COSMOS_READ_TIMEOUT_MS: '1000',
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -73,18 +77,26 @@ describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
     await held?.release();
   });
 
-  it('answers reads 503 storage-unavailable once it stops, and readiness names the record store', async () => {
+  it('answers reads 503 storage-unavailable within COSMOS_READ_TIMEOUT_MS, silent or reset, and readiness names the record store', async () => {
     await t.http.get('/api/v1/images').expect(200);
-    // Held at once: left free, the next server another suite binds to port 0 could get it. The
-    // reset is a store that went away behind a live address; the SDK retries it on reads (10
-    // times, 1 s apart) before it gives up, which is why this test takes about 20 s.
+    // Held at once: left free, the next server another suite binds to port 0 could get it.
     const port = Number(new URL(cosmos!.endpoint).port);
     await cosmos!.stop();
     cosmos = undefined;
-    held = await holdPort(port);
+    held = await holdPort(port, 'silence');
 
-    expectUnavailable(await t.http.get('/api/v1/images?limit=5'), 'record');
+    // A database that does not answer: the SDK alone waits 60 s a try (past this test's timeout).
+    const silent = await t.http.get('/api/v1/images?limit=5');
+    expectUnavailable(silent, 'record');
+    expect((silent.body as { detail: string }).detail).toContain('timed out');
     const ready = await t.http.get('/health/ready').expect(503);
     expect((ready.body as { detail: string }).detail).toContain('recordStore');
+
+    // Connections reset: the SDK alone retries a read 10 times, 1 s apart (about 20 s). Bounded,
+    // it ends within the timeout and one retry delay; 10 s leaves a loaded machine its margin.
+    held.answer('reset');
+    const started = Date.now();
+    expectUnavailable(await t.http.get('/api/v1/images?limit=6'), 'record');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -4,7 +4,7 @@
  * any worker binds to port 0 (an Azurite, an app, an emulator) may get it and answer instead.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 
 /**
  * Port 1 (tcpmux): nothing listens there, and it is below the ephemeral range that port-0 binds
@@ -22,16 +22,42 @@ export function atClosedPort(env: Record<string, string>): Record<string, string
   );
 }
 
+/** What a held port does with a connection: reset it, or accept it and never answer. */
+export type HeldPortAnswer = 'reset' | 'silence';
+
+export interface HeldPort {
+  /** From now on, new connections get `answer`; the silent ones held so far are reset. */
+  answer(answer: HeldPortAnswer): void;
+  release(): Promise<void>;
+}
+
 /**
- * Takes `port` back as soon as a server stopped on it and resets every connection, so that a
- * running app pointed there meets a store that went away, and nothing else, until `release()`.
+ * Takes `port` back as soon as a server stopped on it, so that a running app pointed there meets
+ * a store that went away, and nothing else, until `release()`: one whose connections are reset
+ * (`reset`, the default), or one that accepts them and never answers (`silence`: a hung server, or
+ * a network that drops packets).
  */
-export async function holdPort(port: number): Promise<{ release(): Promise<void> }> {
-  const server: Server = createServer((socket) => socket.resetAndDestroy());
+export async function holdPort(port: number, initial: HeldPortAnswer = 'reset'): Promise<HeldPort> {
+  let mode = initial;
+  const silent = new Set<Socket>();
+  const resetSilent = () => {
+    for (const socket of silent) socket.resetAndDestroy();
+    silent.clear();
+  };
+  const server: Server = createServer((socket) => {
+    if (mode === 'reset') return void socket.resetAndDestroy();
+    silent.add(socket);
+    socket.on('close', () => silent.delete(socket));
+  });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return {
+    answer(answer) {
+      mode = answer;
+      resetSilent();
+    },
     release: async () => {
+      resetSilent();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

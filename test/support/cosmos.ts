@@ -15,10 +15,18 @@ export interface CosmosEmulator {
   readonly key: string;
   /** A keep-alive agent for test clients (TLS verified against the test certificate). */
   readonly agent: Agent;
+  /** The read timeout test clients and apps use here (`COSMOS_READ_TIMEOUT_MS`). */
+  readonly readTimeoutMs: number;
   /** Variables that point the app (DATABASE_DRIVER=cosmos) at this emulator and `database`. */
   env(database: string): Record<string, string>;
   stop(): Promise<void>;
 }
+
+/**
+ * Generous: the emulator answers from the Jest worker's own event loop, on two cores shared with
+ * another worker. The outage tests (cloud-unavailable) set a short one of their own.
+ */
+const EMULATOR_READ_TIMEOUT_MS = 30_000;
 
 export async function startCosmosEmulator(): Promise<CosmosEmulator> {
   // Keep-alive: by default it closes every connection, and a TLS handshake per request
@@ -41,6 +49,7 @@ export async function startCosmosEmulator(): Promise<CosmosEmulator> {
   const agent = new Agent({ keepAlive: true });
   return {
     endpoint: `https://127.0.0.1:${port}`,
+    readTimeoutMs: EMULATOR_READ_TIMEOUT_MS,
     key: 'any',
     agent,
     env: (database) => ({
@@ -48,6 +57,7 @@ export async function startCosmosEmulator(): Promise<CosmosEmulator> {
       COSMOS_ENDPOINT: `https://127.0.0.1:${port}`,
       COSMOS_KEY: 'any',
       COSMOS_DATABASE: database,
+      COSMOS_READ_TIMEOUT_MS: String(EMULATOR_READ_TIMEOUT_MS),
     }),
     async stop() {
       agent.destroy();

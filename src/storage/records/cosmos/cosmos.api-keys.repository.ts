@@ -16,7 +16,7 @@ export class CosmosApiKeysRepository extends ApiKeysRepository {
 
   constructor(private readonly cosmos: CosmosDatabase) {
     super();
-    this.items = new CosmosItems(cosmos.apiKeys, API_KEY_FIELDS);
+    this.items = new CosmosItems(cosmos, cosmos.apiKeys, API_KEY_FIELDS);
   }
 
   async create(key: ApiKey): Promise<ApiKey> {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
-import { CONFLICT, NOT_FOUND, PRECONDITION_FAILED, unless } from './cosmos.database.js';
+import {
+  CONFLICT,
+  type CosmosDatabase,
+  NOT_FOUND,
+  PRECONDITION_FAILED,
+  unless,
+} from './cosmos.database.js';
 
 /**
  * Uniqueness claims, kept in the `keys` container. A claim is a document whose id is derived
@@ -32,10 +37,10 @@ export function claimId(kind: string, ...parts: string[]): string {
 }
 
 export class Claims {
-  constructor(private readonly keys: Container) {}
+  constructor(private readonly cosmos: CosmosDatabase) {}
 
   async read<T>(id: string): Promise<Claim<T> | null> {
-    const { resource } = await this.keys.item(id, id).read<ClaimDoc<T>>();
+    const resource = await this.cosmos.readItem<ClaimDoc<T>>(this.cosmos.keys, id);
     return resource ? { id, record: resource.record, etag: resource._etag ?? '' } : null;
   }
 
@@ -45,7 +50,7 @@ export class Claims {
       const created = await unless(
         [CONFLICT],
         async () => {
-          const { resource } = await this.keys.items.create<ClaimDoc<T>>({
+          const { resource } = await this.cosmos.keys.items.create<ClaimDoc<T>>({
             id,
             key: [...key],
             record,
@@ -66,7 +71,7 @@ export class Claims {
     await unless(
       [NOT_FOUND, PRECONDITION_FAILED],
       async () => {
-        await this.keys
+        await this.cosmos.keys
           .item(claim.id, claim.id)
           .delete({ accessCondition: { type: 'IfMatch', condition: claim.etag } });
       },

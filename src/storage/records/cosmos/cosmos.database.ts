@@ -1,15 +1,18 @@
 import type { Agent } from 'node:https';
+import { Deadline } from '../../../lifecycle/deadline.js';
 import { networkFailure, statusFailure, type UnavailableReason } from '../../unavailable.js';
 import {
   CosmosClient,
   IndexingMode,
   type IndexingPolicy,
+  type ItemDefinition,
   type CompositePath,
   type Container,
   type ContainerRequest,
   type Database,
   type FeedOptions,
   type JSONValue,
+  type SharedOptions,
   type SqlQuerySpec,
 } from '@azure/cosmos';
 
@@ -17,6 +20,12 @@ export interface CosmosSettings {
   readonly endpoint: string;
   readonly key: string;
   readonly database: string;
+  /**
+   * How long a read or query may take, the SDK's own retries included (ms). The SDK retries a
+   * read whose connection is reset 10 times, 1 s apart, and waits up to 60 s for each silent try:
+   * without a bound, a page read of a database that went away answers after 20 s to minutes.
+   */
+  readonly readTimeoutMs: number;
   /** HTTP agent for the SDK (tests pass a keep-alive one); TLS is always verified. */
   readonly agent?: Agent;
 }
@@ -172,8 +181,10 @@ export class CosmosDatabase {
   readonly sessions: Container;
   readonly apiKeys: Container;
   readonly quotas: Container;
+  private readonly readTimeoutMs: number;
 
   constructor(settings: CosmosSettings) {
+    this.readTimeoutMs = settings.readTimeoutMs;
     this.client = new CosmosClient({
       endpoint: settings.endpoint,
       key: settings.key,
@@ -228,6 +239,45 @@ export class CosmosDatabase {
   close(): void {
     this.client.dispose();
   }
+
+  /** The item `id` of `container` (in partition `partitionKey`), or undefined when there is none. */
+  async readItem<T extends ItemDefinition>(
+    container: Container,
+    id: string,
+    partitionKey: string = id,
+  ): Promise<T | undefined> {
+    return this.bounded(
+      async (bound) => (await container.item(id, partitionKey).read<T>(bound)).resource,
+    );
+  }
+
+  /** Every result of a query (with TOP, one page). */
+  async queryAll<T>(
+    container: Container,
+    spec: SqlQuerySpec,
+    options: FeedOptions = {},
+  ): Promise<T[]> {
+    return this.bounded(
+      async (bound) =>
+        (await container.items.query<T>(spec, { ...options, ...bound }).fetchAll()).resources,
+    );
+  }
+
+  /**
+   * Runs a read with an abort signal that fires after the read timeout. The SDK does not retry an
+   * aborted request, and a retry that was waiting when it fired fails as it starts: the read ends
+   * within the timeout plus one of the SDK's 1 s retry delays, and answers `storage-unavailable`.
+   * Writes are not bounded here: the SDK does not retry a write that fails on the network, and a
+   * write abandoned in flight could still land after its caller was told it failed.
+   */
+  private async bounded<T>(read: (options: SharedOptions) => Promise<T>): Promise<T> {
+    const deadline = new Deadline(this.readTimeoutMs);
+    try {
+      return await read({ abortSignal: deadline.signal });
+    } finally {
+      deadline.clear();
+    }
+  }
 }
 
 /**
@@ -257,7 +307,9 @@ export function statusOf(error: unknown): number | undefined {
  * request that timed out, or an answer that says so (408, 429 after the SDK's own retries, 5xx).
  */
 export const cosmosUnavailable: UnavailableReason = (error) => {
-  if ((error as { name?: unknown } | null)?.name === 'TimeoutError') return 'it timed out';
+  // TimeoutError: the SDK's own request timeout; AbortError: the read timeout (`bounded`).
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'it timed out';
   return networkFailure(error) ?? statusFailure(statusOf(error));
 };
 
@@ -307,16 +359,6 @@ export const AFTER =
 /** The ORDER BY that `newestFirst(prefix)` indexes: the equality filter first, then the keyset. */
 export const orderNewestFirst = (prefix?: string): string =>
   `ORDER BY ${prefix ? `c.${prefix} ASC, ` : ''}c.createdAt DESC, c.id DESC`;
-
-/** Every result of a query (with TOP, one page). */
-export async function queryAll<T>(
-  container: Container,
-  spec: SqlQuerySpec,
-  options: FeedOptions = {},
-): Promise<T[]> {
-  const { resources } = await container.items.query<T>(spec, options).fetchAll();
-  return resources;
-}
 
 /** `If-Match` on the version read: the write fails with 412 if someone wrote in between. */
 export const ifMatch = (etag: string | undefined) => ({

@@ -10,7 +10,6 @@ import {
   type CosmosDatabase,
   NOT_FOUND,
   orderNewestFirst,
-  queryAll,
   sql,
   statusOf,
   unless,
@@ -88,7 +87,7 @@ export class CosmosImagesRepository extends ImagesRepository {
     }
     // The equality that narrows most leads the sort, so its composite index serves the query.
     const prefix = filter.ownerId ? 'ownerId' : filter.visibility ? 'visibility' : undefined;
-    const docs = await queryAll<ImageDoc>(
+    const docs = await this.cosmos.queryAll<ImageDoc>(
       this.cosmos.images,
       sql(
         `SELECT TOP @limit * FROM c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -101,7 +100,7 @@ export class CosmosImagesRepository extends ImagesRepository {
   }
 
   async listByJob(jobId: string): Promise<ImageRecord[]> {
-    const docs = await queryAll<ImageDoc>(
+    const docs = await this.cosmos.queryAll<ImageDoc>(
       this.cosmos.images,
       sql('SELECT * FROM c WHERE c.jobId = @jobId ORDER BY c.index ASC', { jobId }),
       { partitionKey: jobId },
@@ -152,7 +151,7 @@ export class CosmosImagesRepository extends ImagesRepository {
     const asked = new Set(keys);
     const referenced = new Set<string>();
     for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-      const rows = await queryAll<{ blobKey: string; thumbnailKey: string }>(
+      const rows = await this.cosmos.queryAll<{ blobKey: string; thumbnailKey: string }>(
         this.cosmos.images,
         sql(
           `SELECT c.blobKey, c.thumbnailKey FROM c
@@ -169,7 +168,7 @@ export class CosmosImagesRepository extends ImagesRepository {
 
   /** An image by id alone: a query across jobs (the partition key is the job). */
   private async find(id: string): Promise<ImageDoc | null> {
-    const [doc] = await queryAll<ImageDoc>(
+    const [doc] = await this.cosmos.queryAll<ImageDoc>(
       this.cosmos.images,
       sql('SELECT * FROM c WHERE c.id = @id', { id }),
     );

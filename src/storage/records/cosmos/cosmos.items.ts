@@ -6,10 +6,10 @@ import type { Container, FeedOptions, SqlQuerySpec } from '@azure/cosmos';
 import { pickFields, type FieldSet } from '../record-fields.js';
 import {
   CONFLICT,
+  type CosmosDatabase,
   ifMatch,
   NOT_FOUND,
   PRECONDITION_FAILED,
-  queryAll,
   unless,
 } from './cosmos.database.js';
 
@@ -19,6 +19,7 @@ export type Versioned<T> = T & { readonly _etag?: string };
 /** A record of `fields`, kept in `container` under its own id. */
 export class CosmosItems<T extends { readonly id: string }> {
   constructor(
+    private readonly cosmos: CosmosDatabase,
     readonly container: Container,
     private readonly fields: FieldSet<T>,
   ) {}
@@ -46,7 +47,7 @@ export class CosmosItems<T extends { readonly id: string }> {
   }
 
   async read(id: string): Promise<Versioned<T> | undefined> {
-    return (await this.container.item(id, id).read<Versioned<T>>()).resource;
+    return this.cosmos.readItem<Versioned<T>>(this.container, id);
   }
 
   async find(id: string): Promise<T | null> {
@@ -56,7 +57,7 @@ export class CosmosItems<T extends { readonly id: string }> {
 
   /** The records a query of whole items finds. */
   async query(query: SqlQuerySpec, options?: FeedOptions): Promise<T[]> {
-    const docs = await queryAll<T>(this.container, query, options);
+    const docs = await this.cosmos.queryAll<T>(this.container, query, options);
     return docs.map((doc) => this.record(doc));
   }
 

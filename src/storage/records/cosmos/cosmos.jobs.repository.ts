@@ -10,7 +10,7 @@ import {
 import type { GenerationJob } from '../../../domain/records.js';
 import { JOB_FIELDS } from '../record-fields.js';
 import { claimId, Claims, type Claim } from './cosmos.claims.js';
-import { AFTER, type CosmosDatabase, orderNewestFirst, queryAll, sql } from './cosmos.database.js';
+import { AFTER, type CosmosDatabase, orderNewestFirst, sql } from './cosmos.database.js';
 import { CosmosItems, type Versioned } from './cosmos.items.js';
 
 type JobDoc = Versioned<GenerationJob>;
@@ -66,8 +66,8 @@ export class CosmosJobsRepository extends JobsRepository {
 
   constructor(private readonly cosmos: CosmosDatabase) {
     super();
-    this.claims = new Claims(cosmos.keys);
-    this.items = new CosmosItems(cosmos.jobs, JOB_FIELDS);
+    this.claims = new Claims(cosmos);
+    this.items = new CosmosItems(cosmos, cosmos.jobs, JOB_FIELDS);
   }
 
   /**
@@ -147,7 +147,7 @@ export class CosmosJobsRepository extends JobsRepository {
   }
 
   async countActive(ownerId: string): Promise<number> {
-    const [count] = await queryAll<number>(
+    const [count] = await this.cosmos.queryAll<number>(
       this.cosmos.jobs,
       sql(
         `SELECT VALUE COUNT(1) FROM c WHERE c.ownerId = @ownerId AND c.status IN ('queued', 'running')`,
@@ -163,7 +163,7 @@ export class CosmosJobsRepository extends JobsRepository {
    */
   async claimNext(workerId: string, now: string): Promise<GenerationJob | null> {
     for (;;) {
-      const candidates = await queryAll<JobDoc>(
+      const candidates = await this.cosmos.queryAll<JobDoc>(
         this.cosmos.jobs,
         sql(
           `SELECT TOP @top * FROM c WHERE c.status = 'queued' AND c.runAfter <= @now
@@ -226,7 +226,11 @@ export class CosmosJobsRepository extends JobsRepository {
    * active jobs are the queue, which stays small next to the history.
    */
   async queueStats(now: string): Promise<JobQueueCounts[]> {
-    const active = await queryAll<{ provider: string; status: string; runAfter: string }>(
+    const active = await this.cosmos.queryAll<{
+      provider: string;
+      status: string;
+      runAfter: string;
+    }>(
       this.cosmos.jobs,
       sql(
         `SELECT c.request.provider AS provider, c.status, c.runAfter FROM c

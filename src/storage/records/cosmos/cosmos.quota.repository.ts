@@ -53,7 +53,7 @@ export class CosmosQuotaRepository extends QuotaRepository {
   }
 
   private async read(id: string): Promise<QuotaDoc | undefined> {
-    return (await this.cosmos.quotas.item(id, id).read<QuotaDoc>()).resource;
+    return this.cosmos.readItem<QuotaDoc>(this.cosmos.quotas, id);
   }
 
   /** Creates `next` when there was no counter, else replaces the version read; false if beaten. */

@@ -7,7 +7,6 @@ import {
   type CosmosDatabase,
   NOT_FOUND,
   orderNewestFirst,
-  queryAll,
   sql,
   unless,
 } from './cosmos.database.js';
@@ -21,7 +20,7 @@ export class CosmosSchedulesRepository extends SchedulesRepository {
 
   constructor(private readonly cosmos: CosmosDatabase) {
     super();
-    this.items = new CosmosItems(cosmos.schedules, SCHEDULE_FIELDS);
+    this.items = new CosmosItems(cosmos, cosmos.schedules, SCHEDULE_FIELDS);
   }
 
   async create(schedule: Schedule): Promise<{ schedule: Schedule; created: boolean }> {
@@ -57,7 +56,7 @@ export class CosmosSchedulesRepository extends SchedulesRepository {
   }
 
   async countByOwner(ownerId: string): Promise<number> {
-    const [count] = await queryAll<number>(
+    const [count] = await this.cosmos.queryAll<number>(
       this.cosmos.schedules,
       sql('SELECT VALUE COUNT(1) FROM c WHERE c.ownerId = @ownerId', { ownerId }),
     );

@@ -6,7 +6,6 @@ import {
   ifMatch,
   NOT_FOUND,
   PRECONDITION_FAILED,
-  queryAll,
   sql,
   unless,
 } from './cosmos.database.js';
@@ -27,7 +26,7 @@ export class CosmosSessionsRepository extends SessionsRepository {
   }
 
   async findByTokenHash(tokenHash: string): Promise<Session | null> {
-    const [doc] = await queryAll<SessionDoc>(
+    const [doc] = await this.cosmos.queryAll<SessionDoc>(
       this.cosmos.sessions,
       sql('SELECT * FROM c WHERE c.tokenHash = @tokenHash', { tokenHash }),
     );
@@ -41,7 +40,11 @@ export class CosmosSessionsRepository extends SessionsRepository {
   async markUsed(session: Pick<Session, 'id' | 'familyId'>, now: string): Promise<Session | null> {
     const item = this.cosmos.sessions.item(session.id, session.familyId);
     for (;;) {
-      const { resource: doc } = await item.read<SessionDoc>();
+      const doc = await this.cosmos.readItem<SessionDoc>(
+        this.cosmos.sessions,
+        session.id,
+        session.familyId,
+      );
       if (!doc || doc.usedAt !== null || doc.revokedAt !== null) return null;
       const next: Session = { ...toSession(doc), usedAt: now, lastUsedAt: now };
       const replaced = await unless(
@@ -58,7 +61,7 @@ export class CosmosSessionsRepository extends SessionsRepository {
 
   /** One partition: the family's tokens not revoked yet, each patched. */
   async revokeFamily(familyId: string, now: string): Promise<number> {
-    const docs = await queryAll<SessionDoc>(
+    const docs = await this.cosmos.queryAll<SessionDoc>(
       this.cosmos.sessions,
       sql('SELECT * FROM c WHERE c.familyId = @familyId AND IS_NULL(c.revokedAt)', { familyId }),
       { partitionKey: familyId },
@@ -67,7 +70,7 @@ export class CosmosSessionsRepository extends SessionsRepository {
   }
 
   async revokeAllForUser(userId: string, now: string): Promise<number> {
-    const docs = await queryAll<SessionDoc>(
+    const docs = await this.cosmos.queryAll<SessionDoc>(
       this.cosmos.sessions,
       sql('SELECT * FROM c WHERE c.userId = @userId AND IS_NULL(c.revokedAt)', { userId }),
     );
@@ -75,7 +78,7 @@ export class CosmosSessionsRepository extends SessionsRepository {
   }
 
   async isFamilyRevoked(familyId: string): Promise<boolean> {
-    const [count] = await queryAll<number>(
+    const [count] = await this.cosmos.queryAll<number>(
       this.cosmos.sessions,
       sql('SELECT VALUE COUNT(1) FROM c WHERE c.familyId = @familyId AND IS_STRING(c.revokedAt)', {
         familyId,
@@ -90,21 +93,21 @@ export class CosmosSessionsRepository extends SessionsRepository {
    * any of its tokens goes: a token may have joined it since.
    */
   async prune(cutoff: string): Promise<number> {
-    const expired = await queryAll<Pick<Session, 'id' | 'familyId'>>(
+    const expired = await this.cosmos.queryAll<Pick<Session, 'id' | 'familyId'>>(
       this.cosmos.sessions,
       sql('SELECT c.id, c.familyId FROM c WHERE IS_NULL(c.revokedAt) AND c.expiresAt < @cutoff', {
         cutoff,
       }),
     );
     let deleted = await this.deleteAll(expired);
-    const revoked = await queryAll<{ familyId: string }>(
+    const revoked = await this.cosmos.queryAll<{ familyId: string }>(
       this.cosmos.sessions,
       sql('SELECT c.familyId FROM c WHERE IS_STRING(c.revokedAt) AND c.createdAt < @cutoff', {
         cutoff,
       }),
     );
     for (const familyId of new Set(revoked.map((token) => token.familyId))) {
-      const family = await queryAll<Pick<Session, 'id' | 'familyId' | 'createdAt'>>(
+      const family = await this.cosmos.queryAll<Pick<Session, 'id' | 'familyId' | 'createdAt'>>(
         this.cosmos.sessions,
         sql('SELECT c.id, c.familyId, c.createdAt FROM c WHERE c.familyId = @familyId', {
           familyId,

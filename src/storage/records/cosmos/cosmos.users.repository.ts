@@ -11,7 +11,6 @@ import {
   NOT_FOUND,
   orderNewestFirst,
   PRECONDITION_FAILED,
-  queryAll,
   sql,
   unless,
 } from './cosmos.database.js';
@@ -38,7 +37,7 @@ export class CosmosUsersRepository extends UsersRepository {
 
   constructor(private readonly cosmos: CosmosDatabase) {
     super();
-    this.claims = new Claims(cosmos.keys);
+    this.claims = new Claims(cosmos);
   }
 
   protected async insert(user: User): Promise<User> {
@@ -49,7 +48,7 @@ export class CosmosUsersRepository extends UsersRepository {
   }
 
   async findById(id: string): Promise<User | null> {
-    const { resource } = await this.cosmos.users.item(id, id).read<UserDoc>();
+    const resource = await this.cosmos.readItem<UserDoc>(this.cosmos.users, id);
     return resource ? toUser(resource) : null;
   }
 
@@ -63,7 +62,7 @@ export class CosmosUsersRepository extends UsersRepository {
   async update(id: string, patch: UserPatch): Promise<User | null> {
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     for (;;) {
-      const { resource: doc } = await this.cosmos.users.item(id, id).read<UserDoc>();
+      const doc = await this.cosmos.readItem<UserDoc>(this.cosmos.users, id);
       if (!doc) return null;
       const next: User = { ...toUser(doc), ...defined };
       const replaced = await unless(
@@ -82,7 +81,7 @@ export class CosmosUsersRepository extends UsersRepository {
     const where: string[] = [];
     if (filter.email !== undefined) where.push('CONTAINS(c.email, @email)');
     if (page.after) where.push(AFTER);
-    const docs = await queryAll<UserDoc>(
+    const docs = await this.cosmos.queryAll<UserDoc>(
       this.cosmos.users,
       sql(
         `SELECT TOP @limit * FROM c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
