@@ -224,23 +224,29 @@ describe('loadConfig: what each chosen adapter needs', () => {
       ['AUTO_GENERATE_STRATEGY'],
     ],
     [{ SCHEDULE_CATCH_UP: 'all' }, ['SCHEDULE_CATCH_UP']],
-    [{ COSMOS_READ_TIMEOUT_MS: '50' }, ['COSMOS_READ_TIMEOUT_MS']],
+    [{ STORE_READ_TIMEOUT_MS: '50' }, ['STORE_READ_TIMEOUT_MS']],
   ])('%j stops the boot naming %j', (env, variables) => {
     const text = message(env);
     for (const variable of variables) expect(text).toContain(variable);
   });
 
-  it('bounds Cosmos DB reads at 5 s unless told otherwise', () => {
-    const cosmos = {
+  it('bounds remote store reads at 5 s unless told otherwise', () => {
+    const remote = {
       ...base,
       DATABASE_DRIVER: 'cosmos',
       COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
       COSMOS_KEY: 'k',
+      S3_BUCKET: 'images',
     };
-    expect(loadConfig(cosmos).database.cosmos?.readTimeoutMs).toBe(5000);
-    expect(
-      loadConfig({ ...cosmos, COSMOS_READ_TIMEOUT_MS: '1500' }).database.cosmos?.readTimeoutMs,
-    ).toBe(1500);
+    const bounds = (config: ReturnType<typeof loadConfig>) => [
+      config.database.cosmos?.readTimeoutMs,
+      config.blobs.azure?.readTimeoutMs,
+      config.blobs.s3?.readTimeoutMs,
+    ];
+    expect(bounds(loadConfig(remote))).toEqual([5000, 5000, 5000]);
+    expect(bounds(loadConfig({ ...remote, STORE_READ_TIMEOUT_MS: '1500' }))).toEqual([
+      1500, 1500, 1500,
+    ]);
   });
 
   it('accepts each backend when its settings are there', () => {

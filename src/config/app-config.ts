@@ -142,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               endpoint: vars.COSMOS_ENDPOINT,
               key: vars.COSMOS_KEY,
               database: vars.COSMOS_DATABASE,
-              readTimeoutMs: vars.COSMOS_READ_TIMEOUT_MS,
+              readTimeoutMs: vars.STORE_READ_TIMEOUT_MS,
             }
           : undefined,
       mongoUri: vars.MONGODB_URI,
@@ -165,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         accountKey: vars.AZURE_STORAGE_ACCOUNT_KEY,
         sasToken: vars.AZURE_STORAGE_SAS_TOKEN,
         container: vars.AZURE_STORAGE_CONTAINER,
+        readTimeoutMs: vars.STORE_READ_TIMEOUT_MS,
       },
       s3: vars.S3_BUCKET
         ? {
@@ -174,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             forcePathStyle: vars.S3_FORCE_PATH_STYLE,
             accessKeyId: vars.AWS_ACCESS_KEY_ID,
             secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+            readTimeoutMs: vars.STORE_READ_TIMEOUT_MS,
           }
         : undefined,
     },

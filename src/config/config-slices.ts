@@ -94,6 +94,8 @@ export abstract class BlobsConfig {
     readonly accountKey?: string;
     readonly sasToken?: string;
     readonly container: string;
+    /** How long a read (or the container's creation) may wait for the store to answer (ms). */
+    readonly readTimeoutMs: number;
   };
   readonly s3?: {
     readonly bucket: string;
@@ -104,6 +106,8 @@ export abstract class BlobsConfig {
     /** Without both, the SDK's default credential chain (instance roles, profiles...). */
     readonly accessKeyId?: string;
     readonly secretAccessKey?: string;
+    /** How long a read may wait for the store to answer (ms). */
+    readonly readTimeoutMs: number;
   };
 }
 

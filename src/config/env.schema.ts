@@ -278,6 +278,16 @@ export class EnvironmentVariables extends ProviderVariables {
   @IsIntegerVar(0)
   THROTTLE_PASSWORD_PER_ACCOUNT = 5;
 
+  /**
+   * How long a read from a remote store may take before it answers 503 `storage-unavailable` (ms):
+   * a Cosmos DB read or query, the SDK's own retries included; an Azure Blob or S3 read (and the
+   * Azure container's creation) until the store starts to answer. Without it, a store that resets
+   * connections held a Cosmos read 20 s, and one that does not answer held a read a minute
+   * (Cosmos) or for ever (Azure Blob, S3).
+   */
+  @IsIntegerVar(100, 120_000)
+  STORE_READ_TIMEOUT_MS = 5000;
+
   // --- Cloud record stores (DATABASE_DRIVER=cosmos | mongo) ---------------------------------------
 
   /** Cosmos DB (NoSQL API) account endpoint, e.g. `https://myaccount.documents.azure.com:443/`. */
@@ -293,14 +303,6 @@ export class EnvironmentVariables extends ProviderVariables {
   /** Cosmos DB database; created with its containers when missing. */
   @NonEmptyString()
   COSMOS_DATABASE = 'image-forge';
-
-  /**
-   * How long a Cosmos DB read or query may take, the SDK's own retries included (ms); past it the
-   * request answers 503 `storage-unavailable`. Without it, a read of a database whose connections
-   * are reset takes 20 s (ten retries), and one that does not answer, a minute or more.
-   */
-  @IsIntegerVar(100, 120_000)
-  COSMOS_READ_TIMEOUT_MS = 5000;
 
   /** MongoDB connection string (also Cosmos DB's MongoDB API), with the database in its path. */
   @RequiredWith('DATABASE_DRIVER', 'mongo')

@@ -32,3 +32,16 @@ export class Deadline {
     clearTimeout(this.timer);
   }
 }
+
+/** Runs `work` with a signal that aborts after `ms`; the deadline ends when the work does. */
+export async function withDeadline<T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = new Deadline(ms);
+  try {
+    return await work(deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+}

@@ -97,20 +97,25 @@ describe('translatingUnavailable', () => {
 });
 
 describe("each cloud adapter's reading of its SDK's errors", () => {
-  it('Azure Blob: the socket code, REQUEST_SEND_ERROR, 429 and 5xx; not 404 or 412', () => {
+  it('Azure Blob: the socket code, REQUEST_SEND_ERROR, our read timeout, 429 and 5xx; not 404 or 412', () => {
     expect(azureUnavailable(new RestError('x', { code: 'ECONNREFUSED' }))).toBeDefined();
     expect(azureUnavailable(new RestError('x', { code: 'REQUEST_SEND_ERROR' }))).toBeDefined();
+    expect(azureUnavailable(new AbortError('The operation was aborted.'))).toBe('it timed out');
     expect(azureUnavailable(new RestError('x', { statusCode: 503 }))).toBeDefined();
     expect(azureUnavailable(new RestError('x', { statusCode: 429 }))).toBeDefined();
     expect(azureUnavailable(new RestError('x', { statusCode: 404 }))).toBeUndefined();
     expect(azureUnavailable(new RestError('x', { statusCode: 412 }))).toBeUndefined();
   });
 
-  it('S3: the socket error, TimeoutError, SlowDown and 5xx; not NoSuchKey', () => {
+  it('S3: the socket error, TimeoutError, our read timeout, SlowDown and 5xx; not NoSuchKey', () => {
     const s3 = (name: string, httpStatusCode: number) =>
       new S3ServiceException({ name, $fault: 'server', $metadata: { httpStatusCode } });
     expect(s3Unavailable(socketError('ECONNREFUSED'))).toBeDefined();
     expect(s3Unavailable(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBeDefined();
+    // STORE_READ_TIMEOUT_MS aborts the request: the SDK rejects with an AbortError.
+    expect(s3Unavailable(Object.assign(new Error('x'), { name: 'AbortError' }))).toBe(
+      'it timed out',
+    );
     expect(s3Unavailable(s3('SlowDown', 503))).toBeDefined();
     expect(s3Unavailable(s3('InternalError', 500))).toBeDefined();
     expect(s3Unavailable(s3('NoSuchKey', 404))).toBeUndefined();
@@ -123,7 +128,7 @@ describe("each cloud adapter's reading of its SDK's errors", () => {
       cosmosUnavailable(Object.assign(new ErrorResponse('x'), { code: 'ECONNREFUSED' })),
     ).toBeDefined();
     expect(cosmosUnavailable(new TimeoutError('x'))).toBe('it timed out');
-    // COSMOS_READ_TIMEOUT_MS aborts the read: the SDK throws the pipeline's AbortError.
+    // STORE_READ_TIMEOUT_MS aborts the read: the SDK throws the pipeline's AbortError.
     expect(cosmosUnavailable(new AbortError('The operation was aborted.'))).toBe('it timed out');
     for (const code of [408, 429, 500, 503]) expect(cosmosUnavailable(cosmos(code))).toBeDefined();
     for (const code of [404, 409, 412]) expect(cosmosUnavailable(cosmos(code))).toBeUndefined();

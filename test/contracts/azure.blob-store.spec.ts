@@ -57,6 +57,8 @@ function failingStream(chunks: Buffer[]): Readable {
   });
 }
 
+/** Generous: Azurite shares two cores with the Jest workers. */
+const READ = { readTimeoutMs: 30_000 };
 const expiresInAnHour = () => new Date(Date.now() + 3_600_000);
 
 function sharedKey(): StorageSharedKeyCredential {
@@ -67,7 +69,7 @@ describeBlobStoreContract('azure (Azurite)', async () => {
   const container = freshContainer();
   return {
     store: new ValidatedBlobStore(
-      new AzureBlobStore({ connectionString: azurite.connectionString, container }),
+      new AzureBlobStore({ connectionString: azurite.connectionString, container, ...READ }),
     ),
     close: async () => {
       await admin.getContainerClient(container).deleteIfExists();
@@ -80,7 +82,7 @@ describe('azure blob store', () => {
     const modes: [string, (container: string) => AzureBlobStoreOptions, boolean][] = [
       [
         'connection string',
-        (container) => ({ connectionString: azurite.connectionString, container }),
+        (container) => ({ connectionString: azurite.connectionString, container, ...READ }),
         true,
       ],
       [
@@ -89,6 +91,7 @@ describe('azure blob store', () => {
           accountUrl: azurite.accountUrl,
           accountKey: azurite.accountKey,
           container,
+          ...READ,
         }),
         true,
       ],
@@ -106,6 +109,7 @@ describe('azure blob store', () => {
             sharedKey(),
           ).toString(),
           container,
+          ...READ,
         }),
         false,
       ],
@@ -140,7 +144,12 @@ describe('azure blob store', () => {
         },
         sharedKey(),
       ).toString();
-      const store = new AzureBlobStore({ accountUrl: azurite.accountUrl, sasToken, container });
+      const store = new AzureBlobStore({
+        accountUrl: azurite.accountUrl,
+        sasToken,
+        container,
+        ...READ,
+      });
 
       await expect(store.ping()).resolves.toBeUndefined();
       await store.put('images/a.png', Buffer.from('abc'), PNG);
@@ -158,14 +167,19 @@ describe('azure blob store', () => {
         },
         sharedKey(),
       ).toString();
-      const store = new AzureBlobStore({ accountUrl: azurite.accountUrl, sasToken, container });
+      const store = new AzureBlobStore({
+        accountUrl: azurite.accountUrl,
+        sasToken,
+        container,
+        ...READ,
+      });
 
       await expect(store.ping()).rejects.toThrow(`Azure container "${container}" does not exist`);
     });
 
     it('refuses settings that name no way in', () => {
       expect(
-        () => new AzureBlobStore({ accountUrl: azurite.accountUrl, container: 'x1x' }),
+        () => new AzureBlobStore({ accountUrl: azurite.accountUrl, container: 'x1x', ...READ }),
       ).toThrow(/connection string, or an account URL with an account key or a SAS token/);
     });
   });
@@ -182,7 +196,11 @@ describe('azure blob store', () => {
 
   it('creates a missing container on first use', async () => {
     const container = freshContainer();
-    const store = new AzureBlobStore({ connectionString: azurite.connectionString, container });
+    const store = new AzureBlobStore({
+      connectionString: azurite.connectionString,
+      container,
+      ...READ,
+    });
     await expect(admin.getContainerClient(container).exists()).resolves.toBe(false);
 
     await store.put('images/a.png', Buffer.from('abc'), PNG);
@@ -193,7 +211,11 @@ describe('azure blob store', () => {
 
   it('stores the content type and Cache-Control', async () => {
     const container = freshContainer();
-    const store = new AzureBlobStore({ connectionString: azurite.connectionString, container });
+    const store = new AzureBlobStore({
+      connectionString: azurite.connectionString,
+      container,
+      ...READ,
+    });
     const cacheControl = 'public, max-age=31536000, immutable';
 
     await store.put('images/a.png', randomBytes(100), { contentType: 'image/png', cacheControl });
@@ -215,7 +237,11 @@ describe('azure blob store', () => {
 
   it('signs a read-only URL that plain fetch can GET', async () => {
     const container = freshContainer();
-    const store = new AzureBlobStore({ connectionString: azurite.connectionString, container });
+    const store = new AzureBlobStore({
+      connectionString: azurite.connectionString,
+      container,
+      ...READ,
+    });
     const bytes = randomBytes(3_000);
     await store.put('images/2026/11/a.png', bytes, PNG);
 
@@ -250,6 +276,7 @@ describe('azure blob store', () => {
         connectionString: azurite.connectionString,
         container: freshContainer(),
         singleShotBytes: 64 * 1024,
+        ...READ,
       });
     });
 

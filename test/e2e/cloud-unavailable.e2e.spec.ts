@@ -1,8 +1,10 @@
 /**
  * A cloud store that cannot be reached is a 503 `storage-unavailable` with `Retry-After`, as a full
  * disk is on the embedded stores, never a 500: Azure Blob Storage and S3 (configured as a real one
- * started here, then pointed at a closed port) and Cosmos DB (its emulator stopped under a running
- * app, its port held by a server that never answers, then by one that resets every connection).
+ * started here, then pointed at a closed port, or at a port where nothing ever answers) and Cosmos
+ * DB (its emulator stopped under a running app, its port held by a server that never answers, then
+ * by one that resets every connection). Reads that find no answer end within
+ * STORE_READ_TIMEOUT_MS.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
@@ -10,7 +12,7 @@ import { ImagesRepository } from '../../src/storage/records/images.repository.js
 import { makeImage } from '../fixtures/records.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { startAzurite } from '../support/azurite.js';
-import { atClosedPort, holdPort, type HeldPort } from '../support/closed-port.js';
+import { atClosedPort, atPort, holdPort, type HeldPort } from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { startS3rver } from '../support/s3rver.js';
 
@@ -58,6 +60,42 @@ describe.each([
   });
 });
 
+describe.each([
+  ['azure', async () => startAzurite()],
+  ['s3', async () => startS3rver()],
+] as const)('e2e: BLOB_DRIVER=%s that never answers', (_driver, start) => {
+  let t: TestApp;
+  let held: HeldPort | undefined;
+
+  beforeAll(async () => {
+    // A listener that accepts connections and never answers: a hung store, or a network that
+    // drops packets. Its port is held for the whole test, so nothing else can answer there.
+    held = await holdPort(0, 'silence');
+    const store = await start();
+    const env = atPort(store.env(), held.port);
+    await store.stop();
+    t = await startApp({
+      ...env,
+      GALLERY_BLOB_CACHE_MAX_BYTES: '0',
+      STORE_READ_TIMEOUT_MS: '1000',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await held?.release();
+  });
+
+  it("answers an image's bytes 503 storage-unavailable within STORE_READ_TIMEOUT_MS (the SDK alone waits for ever)", async () => {
+    const image = await t.app.get(ImagesRepository).insert(makeImage({ visibility: 'public' }));
+
+    for (const kind of ['content', 'thumbnail']) {
+      const res = await t.http.get(`/api/v1/images/${image.id}/${kind}`);
+      expectUnavailable(res, 'blob');
+      expect((res.body as { detail: string }).detail).toContain('timed out');
+    }
+  });
+});
+
 describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
   let t: TestApp;
   let cosmos: CosmosEmulator | undefined;
@@ -68,7 +106,7 @@ describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
     t = await startApp({
       ...cosmos.env(`unavailable-${Date.now()}`),
       GALLERY_CACHE_TTL_MS: '0',
-      COSMOS_READ_TIMEOUT_MS: '1000',
+      STORE_READ_TIMEOUT_MS: '1000',
     });
   });
   afterAll(async () => {
@@ -77,7 +115,7 @@ describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
     await held?.release();
   });
 
-  it('answers reads 503 storage-unavailable within COSMOS_READ_TIMEOUT_MS, silent or reset, and readiness names the record store', async () => {
+  it('answers reads 503 storage-unavailable within STORE_READ_TIMEOUT_MS, silent or reset, and readiness names the record store', async () => {
     await t.http.get('/api/v1/images').expect(200);
     // Held at once: left free, the next server another suite binds to port 0 could get it.
     const port = Number(new URL(cosmos!.endpoint).port);

@@ -47,6 +47,9 @@ export async function startApp(
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     GENERATION_POLL_MS: '100',
+    // Generous: the emulators (Cosmos, s3rver) answer from the Jest worker's own event loop, on
+    // two cores shared with another worker. The outage tests set a short one.
+    STORE_READ_TIMEOUT_MS: '30000',
     NODE_ENV: 'test',
     ...THROTTLING_OFF,
     ...env,

@@ -4,7 +4,7 @@
  * any worker binds to port 0 (an Azurite, an app, an emulator) may get it and answer instead.
  */
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /**
  * Port 1 (tcpmux): nothing listens there, and it is below the ephemeral range that port-0 binds
@@ -14,10 +14,15 @@ export const CLOSED_PORT = 1;
 
 /** `env` with every loopback endpoint in its values moved to the closed port. */
 export function atClosedPort(env: Record<string, string>): Record<string, string> {
+  return atPort(env, CLOSED_PORT);
+}
+
+/** `env` with every loopback endpoint in its values moved to `port` (one held by `holdPort`). */
+export function atPort(env: Record<string, string>, port: number): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).map(([name, value]) => [
       name,
-      value.replace(/\b127\.0\.0\.1:\d+/g, `127.0.0.1:${CLOSED_PORT}`),
+      value.replace(/\b127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`),
     ]),
   );
 }
@@ -26,13 +31,15 @@ export function atClosedPort(env: Record<string, string>): Record<string, string
 export type HeldPortAnswer = 'reset' | 'silence';
 
 export interface HeldPort {
+  /** The port held (the one given, or the one the kernel chose for 0). */
+  readonly port: number;
   /** From now on, new connections get `answer`; the silent ones held so far are reset. */
   answer(answer: HeldPortAnswer): void;
   release(): Promise<void>;
 }
 
 /**
- * Takes `port` back as soon as a server stopped on it, so that a running app pointed there meets
+ * Takes `port` back as soon as a server stopped on it (or a free port, given 0), so that a running app pointed there meets
  * a store that went away, and nothing else, until `release()`: one whose connections are reset
  * (`reset`, the default), or one that accepts them and never answers (`silence`: a hung server, or
  * a network that drops packets).
@@ -52,6 +59,7 @@ export async function holdPort(port: number, initial: HeldPortAnswer = 'reset'):
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return {
+    port: (server.address() as AddressInfo).port,
     answer(answer) {
       mode = answer;
       resetSilent();

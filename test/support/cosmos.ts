@@ -15,7 +15,7 @@ export interface CosmosEmulator {
   readonly key: string;
   /** A keep-alive agent for test clients (TLS verified against the test certificate). */
   readonly agent: Agent;
-  /** The read timeout test clients and apps use here (`COSMOS_READ_TIMEOUT_MS`). */
+  /** The read timeout for test clients of this emulator (`CosmosSettings.readTimeoutMs`). */
   readonly readTimeoutMs: number;
   /** Variables that point the app (DATABASE_DRIVER=cosmos) at this emulator and `database`. */
   env(database: string): Record<string, string>;
@@ -57,7 +57,6 @@ export async function startCosmosEmulator(): Promise<CosmosEmulator> {
       COSMOS_ENDPOINT: `https://127.0.0.1:${port}`,
       COSMOS_KEY: 'any',
       COSMOS_DATABASE: database,
-      COSMOS_READ_TIMEOUT_MS: String(EMULATOR_READ_TIMEOUT_MS),
     }),
     async stop() {
       agent.destroy();

@@ -69,6 +69,8 @@ export async function startS3rver({ bucket = 'images' } = {}): Promise<S3rverIns
     forcePathStyle: true,
     accessKeyId: S3RVER_ACCESS_KEY_ID,
     secretAccessKey: S3RVER_SECRET_ACCESS_KEY,
+    // Generous: s3rver answers from the Jest worker's own event loop.
+    readTimeoutMs: 30_000,
   });
   return {
     endpoint,

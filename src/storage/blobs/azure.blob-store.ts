@@ -10,6 +10,7 @@ import {
 } from '@azure/storage-blob';
 import type { ByteRange } from '../../common/http-range.js';
 import type { BlobsConfig } from '../../config/config-slices.js';
+import { withDeadline } from '../../lifecycle/deadline.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
 import { networkFailure, statusFailure, type UnavailableReason } from '../unavailable.js';
@@ -37,6 +38,7 @@ export class AzureBlobStore extends BlobStore {
   private readonly container: ContainerClient;
   private readonly canSign: boolean;
   private readonly singleShotBytes: number;
+  private readonly readTimeoutMs: number;
   private containerReady?: Promise<void>;
 
   constructor(options: AzureBlobStoreOptions) {
@@ -45,6 +47,7 @@ export class AzureBlobStore extends BlobStore {
     this.container = service.getContainerClient(options.container);
     this.canSign = service.credential instanceof StorageSharedKeyCredential;
     this.singleShotBytes = options.singleShotBytes ?? SINGLE_SHOT_BYTES;
+    this.readTimeoutMs = options.readTimeoutMs;
   }
 
   /**
@@ -92,9 +95,12 @@ export class AzureBlobStore extends BlobStore {
     const blob = this.container.getBlobClient(key);
     let response;
     try {
-      response = range
-        ? await blob.download(range.start, range.end - range.start + 1)
-        : await blob.download();
+      // Bounded until the answer starts; the body then streams as fast as the caller reads it.
+      response = await this.bounded((abortSignal) =>
+        range
+          ? blob.download(range.start, range.end - range.start + 1, { abortSignal })
+          : blob.download(0, undefined, { abortSignal }),
+      );
     } catch (error) {
       if (statusOf(error) === 404) return null;
       if (statusOf(error) === 416 && range) throw outsideError(key, range);
@@ -112,7 +118,9 @@ export class AzureBlobStore extends BlobStore {
   async stat(key: string): Promise<BlobInfo | null> {
     await this.ready();
     try {
-      const properties = await this.container.getBlobClient(key).getProperties();
+      const properties = await this.bounded((abortSignal) =>
+        this.container.getBlobClient(key).getProperties({ abortSignal }),
+      );
       return blobInfo(key, properties);
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -130,21 +138,31 @@ export class AzureBlobStore extends BlobStore {
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     await this.ready();
-    const pages = this.container
-      .listBlobsFlat(prefix ? { prefix } : {})
-      .byPage({ maxPageSize: 1000 });
-    for await (const page of pages) {
+    // Page by page, each page's request bounded on its own: a long listing may take its time.
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.bounded(async (abortSignal) => {
+        const next = await this.container
+          .listBlobsFlat({ ...(prefix ? { prefix } : {}), abortSignal })
+          .byPage({ maxPageSize: 1000, continuationToken })
+          .next();
+        return next.done ? undefined : next.value;
+      });
+      if (!page) return;
       for (const item of page.segment.blobItems) {
         yield blobInfo(item.name, item.properties);
       }
-    }
+      continuationToken = page.continuationToken || undefined;
+    } while (continuationToken);
   }
 
   /** The container exists and these credentials may list it. Writes nothing. */
   async ping(): Promise<void> {
     await this.ready();
     try {
-      await this.container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+      await this.bounded((abortSignal) =>
+        this.container.listBlobsFlat({ abortSignal }).byPage({ maxPageSize: 1 }).next(),
+      );
     } catch (error) {
       if (statusOf(error) === 404) {
         throw new Error(`Azure container "${this.container.containerName}" does not exist`, {
@@ -172,9 +190,18 @@ export class AzureBlobStore extends BlobStore {
     return this.containerReady;
   }
 
+  /**
+   * `read` with an abort signal that fires after the read timeout, unless it has answered. Reads
+   * wait on `ready()`, so its creation is bounded too: one that never answered would hold every
+   * later request of this process.
+   */
+  private bounded<T>(read: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(this.readTimeoutMs, read);
+  }
+
   private async createContainer(): Promise<void> {
     try {
-      await this.container.createIfNotExists();
+      await this.bounded((abortSignal) => this.container.createIfNotExists({ abortSignal }));
     } catch (error) {
       // A container-scoped SAS may not create containers: the container must then exist already,
       // and ping() says so if it does not.
@@ -278,7 +305,13 @@ async function readUpTo(
  * code, or REQUEST_SEND_ERROR), or an answer that says so (408, 429, 5xx).
  */
 export const azureUnavailable: UnavailableReason = (error) => {
-  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  const { code, statusCode, name } = (error ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    name?: unknown;
+  };
   if (code === 'REQUEST_SEND_ERROR') return 'it cannot be reached';
+  // The read timeout (`bounded`) aborted the request.
+  if (name === 'AbortError') return 'it timed out';
   return networkFailure(error) ?? statusFailure(statusCode);
 };

@@ -12,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ByteRange } from '../../common/http-range.js';
 import type { BlobsConfig } from '../../config/config-slices.js';
+import { withDeadline } from '../../lifecycle/deadline.js';
 import { BlobStore, type BlobInfo, type BlobRead, type BlobWriteOptions } from './blob-store.js';
 import { assertRangeShape, blobInfo, outsideError, toBlobRead } from './remote-range.js';
 import { networkFailure, statusFailure, type UnavailableReason } from '../unavailable.js';
@@ -33,10 +34,12 @@ const HEAD_CONCURRENCY = 8;
 export class S3BlobStore extends BlobStore {
   private readonly client: S3Client;
   private readonly bucket: string;
+  private readonly readTimeoutMs: number;
 
   constructor(options: S3BlobStoreOptions) {
     super();
     this.bucket = options.bucket;
+    this.readTimeoutMs = options.readTimeoutMs;
     this.client = new S3Client({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -86,12 +89,16 @@ export class S3BlobStore extends BlobStore {
     if (range) assertRangeShape(key, range);
     let output;
     try {
-      output = await this.client.send(
-        new GetObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-        }),
+      // Bounded until the answer starts; the body then streams as fast as the caller reads it.
+      output = await this.bounded((abortSignal) =>
+        this.client.send(
+          new GetObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+          { abortSignal },
+        ),
       );
     } catch (error) {
       if (nameOf(error) === 'NoSuchKey') return null;
@@ -109,8 +116,10 @@ export class S3BlobStore extends BlobStore {
 
   async stat(key: string): Promise<BlobInfo | null> {
     try {
-      const output = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+      const output = await this.bounded((abortSignal) =>
+        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), {
+          abortSignal,
+        }),
       );
       return blobInfo(key, {
         contentLength: output.ContentLength,
@@ -138,12 +147,15 @@ export class S3BlobStore extends BlobStore {
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          ...(prefix ? { Prefix: prefix } : {}),
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
+      const page = await this.bounded((abortSignal) =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            ...(prefix ? { Prefix: prefix } : {}),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+          { abortSignal },
+        ),
       );
       const keys = (page.Contents ?? []).flatMap(({ Key }) => (Key ? [Key] : []));
       for (let i = 0; i < keys.length; i += HEAD_CONCURRENCY) {
@@ -159,7 +171,9 @@ export class S3BlobStore extends BlobStore {
   /** The bucket exists and these credentials reach it. Writes nothing. */
   async ping(): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      await this.bounded((abortSignal) =>
+        this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal }),
+      );
     } catch (error) {
       const status = statusOf(error);
       if (status === 404) {
@@ -170,6 +184,11 @@ export class S3BlobStore extends BlobStore {
       }
       throw error;
     }
+  }
+
+  /** `read` with an abort signal that fires after the read timeout, unless it has answered. */
+  private bounded<T>(read: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(this.readTimeoutMs, read);
   }
 
   /** A presigned GET (signed here, no request made). */
@@ -234,6 +253,7 @@ export const s3Unavailable: UnavailableReason = (error) => {
     name?: unknown;
     $metadata?: { httpStatusCode?: unknown };
   };
-  if (name === 'TimeoutError') return 'it timed out';
+  // TimeoutError: the SDK's own; AbortError: the read timeout (`bounded`) aborted the request.
+  if (name === 'TimeoutError' || name === 'AbortError') return 'it timed out';
   return networkFailure(error) ?? statusFailure($metadata?.httpStatusCode);
 };

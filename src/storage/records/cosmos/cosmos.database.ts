@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import { Deadline } from '../../../lifecycle/deadline.js';
+import { withDeadline } from '../../../lifecycle/deadline.js';
 import { networkFailure, statusFailure, type UnavailableReason } from '../../unavailable.js';
 import {
   CosmosClient,
@@ -270,13 +270,8 @@ export class CosmosDatabase {
    * Writes are not bounded here: the SDK does not retry a write that fails on the network, and a
    * write abandoned in flight could still land after its caller was told it failed.
    */
-  private async bounded<T>(read: (options: SharedOptions) => Promise<T>): Promise<T> {
-    const deadline = new Deadline(this.readTimeoutMs);
-    try {
-      return await read({ abortSignal: deadline.signal });
-    } finally {
-      deadline.clear();
-    }
+  private bounded<T>(read: (options: SharedOptions) => Promise<T>): Promise<T> {
+    return withDeadline(this.readTimeoutMs, (abortSignal) => read({ abortSignal }));
   }
 }
 
