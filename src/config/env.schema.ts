@@ -280,9 +280,9 @@ export class EnvironmentVariables extends ProviderVariables {
 
   /**
    * How long a read from a remote store may take before it answers 503 `storage-unavailable` (ms):
-   * a Cosmos DB read or query, the SDK's own retries included; an Azure Blob or S3 read (and the
-   * Azure container's creation) until the store starts to answer. Without it, a store that resets
-   * connections held a Cosmos read 20 s, and one that does not answer held a read a minute
+   * a Cosmos DB read or query page, the SDK's own retries included; an Azure Blob or S3 read (and
+   * the Azure container's creation) until the store starts to answer. Without it, a store that
+   * resets connections held a Cosmos read 20 s, and one that does not answer held a read a minute
    * (Cosmos) or for ever (Azure Blob, S3).
    */
   @IsIntegerVar(100, 120_000)

@@ -251,16 +251,30 @@ export class CosmosDatabase {
     );
   }
 
-  /** Every result of a query (with TOP, one page). */
+  /**
+   * Every result of a query (with TOP, one page), page by page: each page's request ends within the
+   * read timeout, so a long query (a prune of many sessions) may take its time.
+   */
   async queryAll<T>(
     container: Container,
     spec: SqlQuerySpec,
     options: FeedOptions = {},
   ): Promise<T[]> {
-    return this.bounded(
-      async (bound) =>
-        (await container.items.query<T>(spec, { ...options, ...bound }).fetchAll()).resources,
-    );
+    const controller = new AbortController();
+    const pages = container.items.query<T>(spec, { ...options, abortSignal: controller.signal });
+    const results: T[] = [];
+    while (pages.hasMoreResults()) {
+      const timer = setTimeout(
+        () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+        this.readTimeoutMs,
+      );
+      try {
+        results.push(...(await pages.fetchNext()).resources);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return results;
   }
 
   /**
