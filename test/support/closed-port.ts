@@ -39,10 +39,10 @@ export interface HeldPort {
 }
 
 /**
- * Takes `port` back as soon as a server stopped on it (or a free port, given 0), so that a running app pointed there meets
- * a store that went away, and nothing else, until `release()`: one whose connections are reset
- * (`reset`, the default), or one that accepts them and never answers (`silence`: a hung server, or
- * a network that drops packets).
+ * Takes `port` back as soon as a server stopped on it (or a free port, given 0), so that a running
+ * app pointed there meets a store that went away, and nothing else, until `release()`: one whose
+ * connections are reset (`reset`, the default), or one that accepts them and never answers
+ * (`silence`: a hung server, or a network that drops packets).
  */
 export async function holdPort(port: number, initial: HeldPortAnswer = 'reset'): Promise<HeldPort> {
   let mode = initial;

@@ -240,7 +240,7 @@ export class CosmosDatabase {
     this.client.dispose();
   }
 
-  /** The item `id` of `container` (in partition `partitionKey`), or undefined when there is none. */
+  /** The item `id` of `container` (in partition `partitionKey`); undefined when there is none. */
   async readItem<T extends ItemDefinition>(
     container: Container,
     id: string,
