@@ -278,6 +278,8 @@ export class EnvironmentVariables extends ProviderVariables {
   @IsIntegerVar(0)
   THROTTLE_PASSWORD_PER_ACCOUNT = 5;
 
+  // --- Cloud stores: how long a read may wait (cosmos, azure, s3) ---------------------------------
+
   /**
    * How long a read from a remote store may take before it answers 503 `storage-unavailable` (ms):
    * a Cosmos DB read or query page, the SDK's own retries included; an Azure Blob or S3 read (and

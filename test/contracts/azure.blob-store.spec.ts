@@ -20,6 +20,7 @@ import {
 import type { BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { ValidatedBlobStore } from '../../src/storage/blobs/validated-blob-store.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
+import { TEST_STORE_READ_TIMEOUT_MS } from '../support/store-timeout.js';
 import { describeBlobStoreContract, readAll } from './blob-store.contract.js';
 
 const PNG = { contentType: 'image/png' } as const;
@@ -57,8 +58,7 @@ function failingStream(chunks: Buffer[]): Readable {
   });
 }
 
-/** Generous: Azurite shares two cores with the Jest workers. */
-const READ = { readTimeoutMs: 30_000 };
+const READ = { readTimeoutMs: TEST_STORE_READ_TIMEOUT_MS };
 const expiresInAnHour = () => new Date(Date.now() + 3_600_000);
 
 function sharedKey(): StorageSharedKeyCredential {

@@ -7,6 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { TEST_STORE_READ_TIMEOUT_MS } from './store-timeout.js';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -47,9 +48,7 @@ export async function startApp(
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     GENERATION_POLL_MS: '100',
-    // Generous: the emulators (Cosmos, s3rver) answer from the Jest worker's own event loop, on
-    // two cores shared with another worker. The outage tests set a short one.
-    STORE_READ_TIMEOUT_MS: '30000',
+    STORE_READ_TIMEOUT_MS: String(TEST_STORE_READ_TIMEOUT_MS),
     NODE_ENV: 'test',
     ...THROTTLING_OFF,
     ...env,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { TEST_STORE_READ_TIMEOUT_MS } from './store-timeout.js';
 
 export interface CosmosEmulator {
   /** `https://127.0.0.1:PORT`. */
@@ -21,12 +22,6 @@ export interface CosmosEmulator {
   env(database: string): Record<string, string>;
   stop(): Promise<void>;
 }
-
-/**
- * Generous: the emulator answers from the Jest worker's own event loop, on two cores shared with
- * another worker. The outage tests (cloud-unavailable) set a short one of their own.
- */
-const EMULATOR_READ_TIMEOUT_MS = 30_000;
 
 export async function startCosmosEmulator(): Promise<CosmosEmulator> {
   // Keep-alive: by default it closes every connection, and a TLS handshake per request
@@ -49,7 +44,7 @@ export async function startCosmosEmulator(): Promise<CosmosEmulator> {
   const agent = new Agent({ keepAlive: true });
   return {
     endpoint: `https://127.0.0.1:${port}`,
-    readTimeoutMs: EMULATOR_READ_TIMEOUT_MS,
+    readTimeoutMs: TEST_STORE_READ_TIMEOUT_MS,
     key: 'any',
     agent,
     env: (database) => ({

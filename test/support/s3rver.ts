@@ -14,6 +14,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 import type { S3BlobStoreOptions } from '../../src/storage/blobs/s3.blob-store.js';
+import { TEST_STORE_READ_TIMEOUT_MS } from './store-timeout.js';
 
 /**
  * The credentials s3rver knows. It checks V2 signatures only: V4 ones (the SDK's, presigned URLs
@@ -69,8 +70,7 @@ export async function startS3rver({ bucket = 'images' } = {}): Promise<S3rverIns
     forcePathStyle: true,
     accessKeyId: S3RVER_ACCESS_KEY_ID,
     secretAccessKey: S3RVER_SECRET_ACCESS_KEY,
-    // Generous: s3rver answers from the Jest worker's own event loop.
-    readTimeoutMs: 30_000,
+    readTimeoutMs: TEST_STORE_READ_TIMEOUT_MS,
   });
   return {
     endpoint,
