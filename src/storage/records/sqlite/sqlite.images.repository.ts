@@ -3,6 +3,7 @@ import type { ImageSearch } from '../image-search.js';
 import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
+import { limitOf } from './sqlite.sql.js';
 
 interface ImageRow {
   id: string;
@@ -100,7 +101,7 @@ function matching(
   page: PageRequest,
 ): { where: string; params: Record<string, unknown> } {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: page.limit };
+  const params: Record<string, unknown> = {};
   const add = (clause: string, values: Record<string, unknown>) => {
     where.push(clause);
     Object.assign(params, values);
@@ -127,7 +128,7 @@ function matching(
   }
   return {
     where: `${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, id DESC LIMIT @limit`,
+      ORDER BY created_at DESC, id DESC ${limitOf(page.limit)}`,
     params,
   };
 }

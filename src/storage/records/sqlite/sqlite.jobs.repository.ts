@@ -10,6 +10,7 @@ import {
 } from '../jobs.repository.js';
 import type { GenerationJob, JobStatus } from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
+import { limitOf } from './sqlite.sql.js';
 
 interface JobRow {
   id: string;
@@ -202,7 +203,7 @@ export class SqliteJobsRepository extends JobsRepository {
     const rows = this.sqlite
       .statement<Record<string, unknown>, JobRow>(
         `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY created_at DESC, id DESC LIMIT @limit`,
+          ORDER BY created_at DESC, id DESC ${limitOf(page.limit)}`,
       )
       .all({
         ownerId: filter.ownerId,
@@ -210,7 +211,6 @@ export class SqliteJobsRepository extends JobsRepository {
         status: filter.status,
         afterCreatedAt: page.after?.createdAt,
         afterId: page.after?.id,
-        limit: page.limit,
       });
     return rows.map(toJob);
   }

@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Session } from '../../../domain/records.js';
 import { SessionsRepository } from '../sessions.repository.js';
 import type { SqliteDatabase } from './sqlite.database.js';
+import { limitOf } from './sqlite.sql.js';
 
 interface SessionRow {
   id: string;
@@ -125,27 +126,27 @@ export class SqliteSessionsRepository extends SessionsRepository {
 
   private pruneExpired(cutoff: string): number {
     return this.sqlite
-      .statement<[string, number]>(
+      .statement<[string]>(
         `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions
-          WHERE revoked_at IS NULL AND expires_at < ? LIMIT ?)`,
+          WHERE revoked_at IS NULL AND expires_at < ? ${limitOf(PRUNE_BATCH)})`,
       )
-      .run(cutoff, PRUNE_BATCH).changes;
+      .run(cutoff).changes;
   }
 
   /** Families with a revoked token whose newest token is older than `cutoff`, a few at a time. */
   private pruneEnded(cutoff: string): number {
     return this.sqlite.db.transaction(() => {
       const families = this.sqlite
-        .statement<[string, number], string>(
+        .statement<[string], string>(
           // Without the hint the planner walks the whole family index: 20 ms at 1M rows, not 0.7.
           `SELECT family_id FROM sessions AS revoked INDEXED BY sessions_revoked_family
             WHERE revoked_at IS NOT NULL
             GROUP BY family_id
             HAVING (SELECT max(created_at) FROM sessions WHERE family_id = revoked.family_id) < ?
-            LIMIT ?`,
+            ${limitOf(PRUNE_FAMILIES)}`,
         )
         .pluck()
-        .all(cutoff, PRUNE_FAMILIES);
+        .all(cutoff);
       const remove = this.sqlite.statement<[string]>('DELETE FROM sessions WHERE family_id = ?');
       return families.reduce((sum, family) => sum + remove.run(family).changes, 0);
     })();

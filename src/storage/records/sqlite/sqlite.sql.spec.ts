@@ -1,11 +1,11 @@
 /**
  * The SQL the SQLite repositories share, run on a real in-memory SQLite database: a patch's
- * assignments and a newest-first page.
+ * assignments, a newest-first page and its LIMIT.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 
-import { newestFirstPage, patchAssignments, type PatchColumns } from './sqlite.sql.js';
+import { limitOf, newestFirstPage, patchAssignments, type PatchColumns } from './sqlite.sql.js';
 
 interface NotePatch {
   text?: string;
@@ -53,5 +53,19 @@ describe('SQLite statements', () => {
     expect(page()).toEqual(['d', 'c']);
     expect(page({ createdAt: '2026-01-02', id: 'c' })).toEqual(['b', 'a']);
     expect(page({ createdAt: '2026-01-02', id: 'c' }, ['id <> @not'])).toEqual(['a']);
+  });
+
+  it('writes a LIMIT into the SQL as a count, and refuses anything but a count', () => {
+    expect(limitOf(21)).toBe('LIMIT 21');
+    expect(limitOf(0)).toBe('LIMIT 0');
+    for (const bad of [1.5, -1, Number.NaN, Infinity, '1; DROP TABLE notes' as unknown as number]) {
+      expect(() => limitOf(bad)).toThrow(RangeError);
+    }
+    expect(
+      db
+        .prepare(`SELECT id FROM notes ORDER BY id ${limitOf(3)}`)
+        .pluck()
+        .all(),
+    ).toEqual(['a', 'b', 'c']);
   });
 });
