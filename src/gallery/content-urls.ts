@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthConfig } from '../config/config-slices.js';
 import type { ImageRecord } from '../domain/records.js';
+import type { IdText } from '../storage/records/images.repository.js';
 
 export type ContentKind = 'image' | 'thumbnail';
 
@@ -19,6 +20,11 @@ export interface ContentGrant {
 const WINDOW_SECONDS = 3600;
 
 const PATH_OF: Record<ContentKind, string> = { image: 'content', thumbnail: 'thumbnail' };
+
+/** A public image's content URL of `kind`, the same for everyone: its id between these. */
+export function publicContentUrl(kind: ContentKind): IdText {
+  return { before: '/api/v1/images/', after: `/${PATH_OF[kind]}` };
+}
 
 /**
  * Content URLs as the API hands them out. A public image's URLs are plain (anyone may fetch them,
@@ -54,7 +60,8 @@ export class ContentUrls {
   }
 
   private url(image: ImageRecord, kind: ContentKind, now: number): string {
-    const path = `/api/v1/images/${image.id}/${PATH_OF[kind]}`;
+    const { before, after } = publicContentUrl(kind);
+    const path = `${before}${image.id}${after}`;
     if (image.visibility === 'public') return path;
     const window = Math.floor(now / 1000 / WINDOW_SECONDS);
     const expires = (window + 2) * WINDOW_SECONDS;

@@ -13,6 +13,7 @@ import { JobsRepository } from '../storage/records/jobs.repository.js';
 import type { ImageRecord, Visibility } from '../domain/records.js';
 import {
   ImageDto,
+  PUBLIC_ITEM_LAYOUT,
   type ImageQueryDto,
   type MyImageQueryDto,
   type UpdateImageDto,
@@ -184,7 +185,8 @@ export class GalleryService {
   /**
    * A page as JSON, the same bytes `JSON.stringify` would make of the `ImageListDto`. Where the
    * store reads keys from an index (SQLite), ids first: the page's keys, then each image's item
-   * from the item cache while fresh, the rest read in one go.
+   * from the item cache while fresh, the rest read in one go (the public gallery's as JSON the
+   * store writes: `publicItems`).
    */
   private async list(filter: ImageFilter, query: ImageQueryDto): Promise<SerialisedPage> {
     let page: Page<SerialisedItem>;
@@ -236,12 +238,21 @@ export class GalleryService {
       else (missing ??= []).push(ids[i]);
     }
     if (!missing) return cached as SerialisedItem[];
-    const now = Date.now();
     const read = new Map<string, SerialisedItem>();
-    for (const image of await this.images.findByIds(missing)) {
-      const item = this.serialise(image, now);
-      const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
-      if (fits(image) && owned) read.set(image.id, item);
+    if (filter.visibility === 'public' && filter.ownerId === undefined) {
+      // The public gallery: the items' JSON written by the store, public images only.
+      for (const [id, json] of await this.images.publicItems(missing, PUBLIC_ITEM_LAYOUT)) {
+        const item = { json, hash: hashOf(json), visibility: 'public' as const };
+        this.items.set(id, item);
+        read.set(id, item);
+      }
+    } else {
+      const now = Date.now();
+      for (const image of await this.images.findByIds(missing)) {
+        const item = this.serialise(image, now);
+        const owned = filter.ownerId === undefined || image.ownerId === filter.ownerId;
+        if (fits(image) && owned) read.set(image.id, item);
+      }
     }
     return ids.flatMap((id, i) => cached[i] ?? read.get(id) ?? []);
   }

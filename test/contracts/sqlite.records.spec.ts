@@ -10,7 +10,11 @@ import ts from 'typescript';
 import { newId } from '../../src/common/ids.js';
 import { SqliteApiKeysRepository } from '../../src/storage/records/sqlite/sqlite.api-keys.repository.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
-import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
+import {
+  SqliteImagesRepository,
+  publicItemsSql,
+} from '../../src/storage/records/sqlite/sqlite.images.repository.js';
+import { PUBLIC_ITEM_LAYOUT } from '../../src/gallery/dto/image.dto.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { SqliteQuotaRepository } from '../../src/storage/records/sqlite/sqlite.quota.repository.js';
 import { SqliteSchedulesRepository } from '../../src/storage/records/sqlite/sqlite.schedules.repository.js';
@@ -264,3 +268,22 @@ async function raceReplicas(lib: string, file: string, count: number): Promise<s
   for (const { child } of children) child.stdin.end('go\n');
   return Promise.all(children.map(({ claimed }) => claimed));
 }
+
+describe('sqlite images: query plans', () => {
+  it("publicItems looks each id up by id, not by walking every public image's index entry", () => {
+    const sqlite = new SqliteDatabase(newFile());
+    try {
+      const plan = sqlite.db
+        .prepare<[string], { detail: string }>(
+          `EXPLAIN QUERY PLAN ${publicItemsSql(PUBLIC_ITEM_LAYOUT)}`,
+        )
+        .all('[]')
+        .map((step) => step.detail);
+
+      expect(plan).toContain('SEARCH images USING INDEX sqlite_autoindex_images_1 (id=?)');
+      expect(plan.join('\n')).not.toContain('images_visibility_newest');
+    } finally {
+      sqlite.close();
+    }
+  });
+});

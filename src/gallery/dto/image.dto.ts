@@ -29,6 +29,8 @@ import { IsTag, isTag } from '../../common/tags.js';
 import { CreateGenerationDto } from '../../generations/dto/create-generation.dto.js';
 import { PromptLineageDto } from '../../generations/dto/generation.dto.js';
 import { VISIBILITIES, type ImageRecord, type Visibility } from '../../domain/records.js';
+import type { ItemLayout } from '../../storage/records/images.repository.js';
+import { publicContentUrl } from '../content-urls.js';
 
 export class ImageDto {
   id: string;
@@ -98,6 +100,36 @@ export class ImageDto {
     };
   }
 }
+
+/**
+ * A public image's list item as `ImageDto.from` makes it, key for key, for a store that writes
+ * the JSON itself (`ImagesRepository.publicItems`; the images contract holds the two equal).
+ */
+export const PUBLIC_ITEM_LAYOUT: ItemLayout = [
+  ...(
+    [
+      'id',
+      'visibility',
+      'prompt',
+      'lineage',
+      'negativePrompt',
+      'provider',
+      'model',
+      'width',
+      'height',
+      'seed',
+      'contentType',
+      'byteSize',
+      'sha256',
+      'tags',
+      'jobId',
+      'scheduleId',
+      'createdAt',
+    ] as const
+  ).map((field) => [field, field] as const),
+  ['contentUrl', publicContentUrl('image')],
+  ['thumbnailUrl', publicContentUrl('thumbnail')],
+];
 
 export class ImageListDto {
   items: ImageDto[];

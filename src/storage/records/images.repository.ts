@@ -28,6 +28,18 @@ export interface ImagePatch {
   readonly tags?: readonly string[];
 }
 
+/** A text made of an image's id between two strings: `${before}${id}${after}`. */
+export interface IdText {
+  readonly before: string;
+  readonly after: string;
+}
+
+/**
+ * How `publicItems` lays an image out in JSON: each key, in order, and what it holds, a field of
+ * the record as it is (a null as null) or a text made of the id.
+ */
+export type ItemLayout = readonly (readonly [key: string, value: keyof ImageRecord | IdText])[];
+
 export abstract class ImagesRepository {
   /**
    * Whether `listKeys` reads an index only (much cheaper than `list`); otherwise it costs a
@@ -62,6 +74,25 @@ export abstract class ImagesRepository {
   async findByIds(ids: readonly string[]): Promise<ImageRecord[]> {
     const found = await Promise.all(ids.map((id) => this.findById(id)));
     return found.filter((image) => image !== null);
+  }
+
+  /**
+   * Of `ids`, the public images' JSON, laid out as `layout` says, by id (an id that is not a
+   * public image's is left out): the gallery's list items. A store that can write JSON itself
+   * (SQLite, in C, at half the cost) overrides this; it must give the same text as this.
+   */
+  async publicItems(ids: readonly string[], layout: ItemLayout): Promise<Map<string, string>> {
+    const items = new Map<string, string>();
+    for (const image of await this.findByIds(ids)) {
+      if (image.visibility !== 'public') continue;
+      const item: Record<string, unknown> = {};
+      for (const [key, value] of layout) {
+        item[key] =
+          typeof value === 'string' ? image[value] : value.before + image.id + value.after;
+      }
+      items.set(image.id, JSON.stringify(item));
+    }
+    return items;
   }
 
   abstract listByJob(jobId: string): Promise<ImageRecord[]>;

@@ -10,7 +10,8 @@ import type {
   ImageFilter,
   ImagesRepository,
 } from '../../../src/storage/records/images.repository.js';
-import { UniqueViolationError } from '../../../src/domain/records.js';
+import { UniqueViolationError, type ImageRecord } from '../../../src/domain/records.js';
+import { ImageDto, PUBLIC_ITEM_LAYOUT } from '../../../src/gallery/dto/image.dto.js';
 import { at, makeImage } from '../../fixtures/records.js';
 import { collectPages, expectedOrder, idsOf, shuffled } from './paging.js';
 import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';
@@ -44,6 +45,43 @@ export function describeImagesContract(open: OpenRecordStore): void {
       await expect(images.findById(full.id)).resolves.toEqual(full);
       await expect(images.findById(sparse.id)).resolves.toEqual(sparse);
       await expect(images.findById(newId())).resolves.toBeNull();
+    });
+
+    it('publicItems: each public image as the API serialises it, byte for byte', async () => {
+      // Every kind of character JSON escapes, or might: quotes, backslashes, controls, the line
+      // separators JavaScript leaves as they are, and text beyond the BMP.
+      const awkward = `say "hi" \\ back\tslash\n\u0000\u001f\u007f \u2028\u2029 </script> ünï 🦊`;
+      const full = makeImage({
+        scheduleId: newId(),
+        prompt: awkward,
+        negativePrompt: `no ${awkward}`,
+        lineage: { strategy: 'llm', theme: awkward, prompt: 'p', revisedPrompt: null },
+        seed: 4_294_967_295,
+        width: 1024,
+        byteSize: 0,
+        tags: ['fox', awkward],
+        createdAt: at(3),
+      });
+      const sparse = makeImage({ seed: null, negativePrompt: null, scheduleId: null, tags: [] });
+      const hidden = makeImage({ visibility: 'private' });
+      for (const image of [full, sparse, hidden]) await images.insert(image);
+      const asApi = (image: ImageRecord) =>
+        JSON.stringify(
+          ImageDto.from(image, {
+            contentUrl: `/api/v1/images/${image.id}/content`,
+            thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
+          }),
+        );
+
+      const items = await images.publicItems(
+        [full.id, hidden.id, newId(), sparse.id],
+        PUBLIC_ITEM_LAYOUT,
+      );
+
+      expect([...items.keys()].sort()).toEqual([full.id, sparse.id].sort());
+      expect(items.get(full.id)).toBe(asApi(full));
+      expect(items.get(sparse.id)).toBe(asApi(sparse));
+      await expect(images.publicItems([], PUBLIC_ITEM_LAYOUT)).resolves.toEqual(new Map());
     });
 
     it('refuses a second image at the same (jobId, index) (image-job-index)', async () => {

@@ -1,6 +1,11 @@
 import type { PageCursor, PageRequest } from '../../../common/cursor.js';
 import type { ImageSearch } from '../image-search.js';
-import { ImagesRepository, type ImagePatch, type ImageQuery } from '../images.repository.js';
+import {
+  ImagesRepository,
+  type ImagePatch,
+  type ImageQuery,
+  type ItemLayout,
+} from '../images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 import { limitOf } from './sqlite.sql.js';
@@ -86,6 +91,42 @@ function toRow(image: ImageRecord): ImageRow {
   return row as unknown as ImageRow;
 }
 
+/** A string as an SQL literal. */
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The columns stored as JSON text, which an item holds as JSON (not as a string). */
+const JSON_COLUMNS = new Set<keyof ImageRow>(['lineage', 'tags']);
+
+/**
+ * `layout` as a `json_object(...)` over an images row. SQLite writes JSON as `JSON.stringify` does
+ * (the same escapes, integers as integers: the images contract compares the two).
+ */
+function jsonObjectOf(layout: ItemLayout): string {
+  const parts = layout.map(([key, value]) => {
+    let expression: string;
+    if (typeof value === 'string') {
+      const column = COLUMN_OF[value];
+      expression = JSON_COLUMNS.has(column) ? `json(${column})` : column;
+    } else {
+      expression = `${sqlText(value.before)} || id || ${sqlText(value.after)}`;
+    }
+    return `${sqlText(key)}, ${expression}`;
+  });
+  return `json_object(${parts.join(', ')})`;
+}
+
+/**
+ * The statement of `publicItems`: each of the ids' row found by id, its JSON made by `layout`.
+ * `+visibility`: with a plain `visibility = 'public'` SQLite walks the visibility index (every
+ * public image: 14 ms a page at 100k images) instead of looking the ids up.
+ */
+export function publicItemsSql(layout: ItemLayout): string {
+  return `SELECT id, ${jsonObjectOf(layout)} FROM images
+    WHERE id IN (SELECT value FROM json_each(?)) AND +visibility = 'public'`;
+}
+
 /**
  * A search as an FTS5 query: each word quoted (no FTS syntax gets through), all required, the
  * last one also as a prefix. The words go as written: the FTS5 tokenizer folds them as it folded
@@ -141,6 +182,8 @@ function splitKey(key: string): PageCursor {
 
 export class SqliteImagesRepository extends ImagesRepository {
   override readonly keysFromIndex = true;
+  /** Each layout's SQL, made once (the gallery has one layout). */
+  private readonly itemSql = new WeakMap<ItemLayout, string>();
   constructor(private readonly sqlite: SqliteDatabase) {
     super();
   }
@@ -192,6 +235,24 @@ export class SqliteImagesRepository extends ImagesRepository {
     return this.rows<[string]>(`${SELECT} WHERE id IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(ids))
       .map(toImage);
+  }
+
+  /**
+   * The JSON written by SQLite: for a page of 20 items not in the gallery's cache, 90 µs against
+   * 200 for reading the rows and serialising them here (measured at 100k images).
+   */
+  override async publicItems(
+    ids: readonly string[],
+    layout: ItemLayout,
+  ): Promise<Map<string, string>> {
+    let sql = this.itemSql.get(layout);
+    if (sql === undefined) {
+      sql = publicItemsSql(layout);
+      this.itemSql.set(layout, sql);
+    }
+    return new Map(
+      this.sqlite.statement<[string], [string, string]>(sql).raw(true).all(JSON.stringify(ids)),
+    );
   }
 
   async listByJob(jobId: string): Promise<ImageRecord[]> {
