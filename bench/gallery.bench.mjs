@@ -152,7 +152,9 @@ async function seed(dataDir, count, files) {
     .get((deepPage - 1) * PAGE - 1);
   sqlite.close();
   log(`seeded ${count} images in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { deepPage, deepCursor: cursor.encodeCursor(row), sample };
+  // The images' instants, one a second from `base`: where the scattered page's `to` falls.
+  const instants = { from: base / 1000, span: count };
+  return { deepPage, deepCursor: cursor.encodeCursor(row), sample, instants };
 }
 
 // ------------------------------------------------------------------------------------- servers
@@ -306,19 +308,10 @@ async function startNginx(root, probeKey) {
 
 // ------------------------------------------------------------------------------------------ wrk
 
-/**
- * A wrk script: `uncacheable` appends a `to` instant that changes per request (after 2030, so
- * the page is the same but no cache holds it: the millisecond after the one before, from where
- * the run was told to start, so no instant comes twice in one benchmark), and `done` prints one
- * parseable line.
- */
-function wrkScript(uncacheable) {
-  const file = join(workDir, `wrk-${uncacheable ? 'varying' : 'fixed'}.lua`);
-  writeFileSync(
-    file,
-    `${
-      uncacheable
-        ? `local n = 0
+/** What the wrk script of each kind of `uncacheable` sends, as Lua (see `wrkScript`). */
+const WRK_REQUESTS = {
+  fixed: '',
+  varying: `local n = 0
 init = function(args)
   n = tonumber(args[1])
 end
@@ -328,9 +321,36 @@ request = function()
     os.date("!%Y-%m-%dT%H:%M:%S", 1893456000 + math.floor(n / 1000)), n % 1000)
   return wrk.format(nil, path)
 end
-`
-        : ''
-    }done = function(summary, latency, requests)
+`,
+  scattered: `local from, span
+init = function(args)
+  math.randomseed(tonumber(args[1]))
+  from = tonumber(args[2])
+  span = tonumber(args[3])
+end
+request = function()
+  local path = wrk.path .. string.format("&to=%s.%03dZ",
+    os.date("!%Y-%m-%dT%H:%M:%S", from + math.random(0, span - 1)), math.random(0, 999))
+  return wrk.format(nil, path)
+end
+`,
+};
+
+/**
+ * A wrk script: `uncacheable` appends a `to` instant that changes per request, and `done` prints
+ * one parseable line. `true`: after 2030, so the page is the same but no page cache holds it (its
+ * items are the gallery's newest, which the item cache does hold): the millisecond after the one
+ * before, from where the run was told to start, so no instant comes twice in one benchmark.
+ * `{ from, span }` (Unix seconds): an instant at random among the images' (`scattered`), so each
+ * page lists other images, whose items are cached only where a page of the last second
+ * (`GALLERY_CACHE_TTL_MS`) listed them: the store writes the others' JSON.
+ */
+function wrkScript(uncacheable) {
+  const kind = uncacheable === true ? 'varying' : uncacheable ? 'scattered' : 'fixed';
+  const file = join(workDir, `wrk-${kind}.lua`);
+  writeFileSync(
+    file,
+    `${WRK_REQUESTS[kind]}done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
@@ -357,7 +377,13 @@ function wrk(url, { connections = CONNECTIONS, uncacheable = false } = {}) {
     '-s',
     wrkScript(uncacheable),
     url,
-    ...(uncacheable ? ['--', String((nextInstants += INSTANTS_PER_RUN))] : []),
+    ...(uncacheable
+      ? [
+          '--',
+          String((nextInstants += INSTANTS_PER_RUN)),
+          ...(uncacheable === true ? [] : [String(uncacheable.from), String(uncacheable.span)]),
+        ]
+      : []),
   ]);
   const out = execFileSync(cmd, argv, { encoding: 'utf8' });
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
@@ -515,6 +541,11 @@ const targets = [
   { name: 'Fastify, pre-serialised bytes', url: fastify },
   { name: 'minimal Nest, page as an object', url: nest },
   ...galleryTargets(app.url, store),
+  {
+    name: 'uncacheable page 1, scattered instants',
+    url: `${app.url}/api/v1/images?limit=${PAGE}`,
+    uncacheable: store.instants,
+  },
   // The log twins (see the top of this file), each pair back to back (see `measure`).
   {
     name: 'hot page 1, LOG_LEVEL=warn',
@@ -662,7 +693,7 @@ const logCostOf = (page) => {
 const logCost = logCostOf('hot page 1');
 const logCostUncached = logCostOf('uncacheable page 1');
 console.log(
-  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${(logCost * 100).toFixed(0)}% hot, ${(logCostUncached * 100).toFixed(0)}% uncacheable (≤ 10%)`,
+  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${(logCost * 100).toFixed(0)}% hot, ${(logCostUncached * 100).toFixed(0)}% uncacheable (≤ 10%)`,
 );
 // The servers' child processes would keep this one alive: the exit handler stops them.
 process.exit(0);
