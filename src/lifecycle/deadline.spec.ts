@@ -34,4 +34,17 @@ describe('Deadline', () => {
     await sleep(60);
     expect(deadline.expired).toBe(false);
   });
+
+  it('counts its time again from a restart, and stays aborted once it fired', async () => {
+    const deadline = new Deadline(80);
+    await sleep(50);
+    deadline.restart();
+    await sleep(50);
+    expect(deadline.expired).toBe(false);
+    await sleep(100);
+    expect(deadline.expired).toBe(true);
+    deadline.restart();
+    expect(deadline.expired).toBe(true);
+    deadline.clear();
+  });
 });

@@ -11,17 +11,12 @@
  */
 export class Deadline {
   readonly signal: AbortSignal;
-  private readonly timer: NodeJS.Timeout;
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
 
-  constructor(ms: number) {
-    const controller = new AbortController();
-    this.signal = controller.signal;
-    this.timer = setTimeout(
-      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
-      ms,
-    );
-    // Like AbortSignal.timeout: a pending deadline alone does not keep the process running.
-    this.timer.unref();
+  constructor(private readonly ms: number) {
+    this.signal = this.controller.signal;
+    this.timer = this.start();
   }
 
   get expired(): boolean {
@@ -30,6 +25,22 @@ export class Deadline {
 
   clear(): void {
     clearTimeout(this.timer);
+  }
+
+  /** `ms` from now again, unless it has fired: one signal for several steps, each bounded. */
+  restart(): void {
+    if (this.expired) return;
+    this.clear();
+    this.timer = this.start();
+  }
+
+  private start(): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => this.controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      this.ms,
+    );
+    // Like AbortSignal.timeout: a pending deadline alone does not keep the process running.
+    return timer.unref();
   }
 }
 

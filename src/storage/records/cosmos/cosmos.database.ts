@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import { withDeadline } from '../../../lifecycle/deadline.js';
+import { Deadline, withDeadline } from '../../../lifecycle/deadline.js';
 import { networkFailure, statusFailure, type UnavailableReason } from '../../unavailable.js';
 import {
   CosmosClient,
@@ -260,19 +260,16 @@ export class CosmosDatabase {
     spec: SqlQuerySpec,
     options: FeedOptions = {},
   ): Promise<T[]> {
-    const controller = new AbortController();
-    const pages = container.items.query<T>(spec, { ...options, abortSignal: controller.signal });
+    const deadline = new Deadline(this.readTimeoutMs);
+    const pages = container.items.query<T>(spec, { ...options, abortSignal: deadline.signal });
     const results: T[] = [];
-    while (pages.hasMoreResults()) {
-      const timer = setTimeout(
-        () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
-        this.readTimeoutMs,
-      );
-      try {
+    try {
+      while (pages.hasMoreResults()) {
+        deadline.restart();
         results.push(...(await pages.fetchNext()).resources);
-      } finally {
-        clearTimeout(timer);
       }
+    } finally {
+      deadline.clear();
     }
     return results;
   }
