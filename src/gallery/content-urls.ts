@@ -21,9 +21,15 @@ const WINDOW_SECONDS = 3600;
 
 const PATH_OF: Record<ContentKind, string> = { image: 'content', thumbnail: 'thumbnail' };
 
+/** A public image's content URLs, the same for everyone: its id between these. */
+const PUBLIC_URLS: Record<ContentKind, IdText> = {
+  image: { before: '/api/v1/images/', after: `/${PATH_OF.image}` },
+  thumbnail: { before: '/api/v1/images/', after: `/${PATH_OF.thumbnail}` },
+};
+
 /** A public image's content URL of `kind`, the same for everyone: its id between these. */
 export function publicContentUrl(kind: ContentKind): IdText {
-  return { before: '/api/v1/images/', after: `/${PATH_OF[kind]}` };
+  return PUBLIC_URLS[kind];
 }
 
 /**
@@ -60,7 +66,7 @@ export class ContentUrls {
   }
 
   private url(image: ImageRecord, kind: ContentKind, now: number): string {
-    const { before, after } = publicContentUrl(kind);
+    const { before, after } = PUBLIC_URLS[kind];
     const path = `${before}${image.id}${after}`;
     if (image.visibility === 'public') return path;
     const window = Math.floor(now / 1000 / WINDOW_SECONDS);
