@@ -19,6 +19,7 @@ import {
   registerJsonParser,
 } from './common/http-edge.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { lazySchemaCompilers } from './common/schema-compilers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_PREFIX, setupSwagger } from './openapi/swagger.js';
@@ -136,6 +137,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
+    schemaController: lazySchemaCompilers(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
