@@ -6,6 +6,7 @@
  * by one that resets every connection). Reads that find no answer end within
  * STORE_READ_TIMEOUT_MS.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ImagesRepository } from '../../src/storage/records/images.repository.js';
@@ -15,6 +16,9 @@ import { startAzurite } from '../support/azurite.js';
 import { atClosedPort, atPort, holdPort, type HeldPort } from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { startS3rver } from '../support/s3rver.js';
+
+/** How long @azure/cosmos waits before it tries a request again after a connection failed. */
+const COSMOS_RETRY_DELAY_MS = 1000;
 
 function expectUnavailable(res: Response, store: 'blob' | 'record'): void {
   expect({
@@ -113,6 +117,11 @@ describe('e2e: DATABASE_DRIVER=cosmos when the database goes away', () => {
     await t?.close();
     await cosmos?.stop();
     await held?.release();
+    // The SDK's retry delay (1 s, a plain timer that no abort clears) outlives a read our deadline
+    // ended, and a read of the stale-jobs sweep that closing waited for: it ends at its next try,
+    // which sees the abort. Waited for here, so this worker has nothing left running when Jest
+    // ends it (else: "A worker process has failed to exit gracefully").
+    await sleep(COSMOS_RETRY_DELAY_MS + 500);
   });
 
   it('answers reads 503 storage-unavailable within STORE_READ_TIMEOUT_MS, silent or reset, and readiness names the record store', async () => {
