@@ -48,7 +48,10 @@ export class ContentUrls {
   }
 
   /** `contentUrl` and `thumbnailUrl` of an image, signed when it is private. */
-  urlsFor(image: ImageRecord, now = Date.now()): { contentUrl: string; thumbnailUrl: string } {
+  urlsFor(
+    image: Pick<ImageRecord, 'id' | 'visibility'>,
+    now = Date.now(),
+  ): { contentUrl: string; thumbnailUrl: string } {
     return {
       contentUrl: this.url(image, 'image', now),
       thumbnailUrl: this.url(image, 'thumbnail', now),
@@ -65,7 +68,11 @@ export class ContentUrls {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  private url(image: ImageRecord, kind: ContentKind, now: number): string {
+  private url(
+    image: Pick<ImageRecord, 'id' | 'visibility'>,
+    kind: ContentKind,
+    now: number,
+  ): string {
     const { before, after } = PUBLIC_URLS[kind];
     const path = `${before}${image.id}${after}`;
     if (image.visibility === 'public') return path;

@@ -13,7 +13,9 @@ import { JobsRepository } from '../storage/records/jobs.repository.js';
 import type { ImageRecord, Visibility } from '../domain/records.js';
 import {
   ImageDto,
+  ITEM_FIELDS_LAYOUT,
   PUBLIC_ITEM_LAYOUT,
+  withContentUrls,
   type ImageQueryDto,
   type MyImageQueryDto,
   type UpdateImageDto,
@@ -185,8 +187,8 @@ export class GalleryService {
   /**
    * A page as JSON, the same bytes `JSON.stringify` would make of the `ImageListDto`. Where the
    * store reads keys from an index (SQLite), ids first: the page's keys, then each image's item
-   * from the item cache while fresh, the rest read in one go (the public gallery's as JSON the
-   * store writes: `publicItems`).
+   * from the item cache while fresh, the rest read in one go (the public gallery's and a history's
+   * as JSON the store writes: `publicItems`, `ownedItems`).
    */
   private async list(filter: ImageFilter, query: ImageQueryDto): Promise<SerialisedPage> {
     let page: Page<SerialisedItem>;
@@ -245,6 +247,17 @@ export class GalleryService {
         const item = { json, hash: hashOf(json), visibility: 'public' as const };
         this.items.set(id, item);
         read.set(id, item);
+      }
+    } else if (filter.ownerId !== undefined) {
+      // A history: the owner's items' JSON written by the store, their URLs (signed where
+      // private) added here.
+      const now = Date.now();
+      const owned = await this.images.ownedItems(missing, filter.ownerId, ITEM_FIELDS_LAYOUT);
+      for (const [id, { json, visibility }] of owned) {
+        const full = withContentUrls(json, this.urls.urlsFor({ id, visibility }, now));
+        const item = { json: full, hash: hashOf(full), visibility };
+        this.items.set(id, item);
+        if (fits(item)) read.set(id, item);
       }
     } else {
       const now = Date.now();

@@ -12,9 +12,10 @@ import { SqliteApiKeysRepository } from '../../src/storage/records/sqlite/sqlite
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import {
   SqliteImagesRepository,
+  ownedItemsSql,
   publicItemsSql,
 } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
-import { PUBLIC_ITEM_LAYOUT } from '../../src/gallery/dto/image.dto.js';
+import { ITEM_FIELDS_LAYOUT, PUBLIC_ITEM_LAYOUT } from '../../src/gallery/dto/image.dto.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { SqliteQuotaRepository } from '../../src/storage/records/sqlite/sqlite.quota.repository.js';
 import { SqliteSchedulesRepository } from '../../src/storage/records/sqlite/sqlite.schedules.repository.js';
@@ -282,6 +283,23 @@ describe('sqlite images: query plans', () => {
 
       expect(plan).toContain('SEARCH images USING INDEX sqlite_autoindex_images_1 (id=?)');
       expect(plan.join('\n')).not.toContain('images_visibility_newest');
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it("ownedItems looks each id up by id, not by walking the owner's index entries", () => {
+    const sqlite = new SqliteDatabase(newFile());
+    try {
+      const plan = sqlite.db
+        .prepare<[string, string], { detail: string }>(
+          `EXPLAIN QUERY PLAN ${ownedItemsSql(ITEM_FIELDS_LAYOUT)}`,
+        )
+        .all('[]', 'owner')
+        .map((step) => step.detail);
+
+      expect(plan).toContain('SEARCH images USING INDEX sqlite_autoindex_images_1 (id=?)');
+      expect(plan.join('\n')).not.toContain('images_owner_newest');
     } finally {
       sqlite.close();
     }

@@ -102,34 +102,50 @@ export class ImageDto {
 }
 
 /**
- * A public image's list item as `ImageDto.from` makes it, key for key, for a store that writes
- * the JSON itself (`ImagesRepository.publicItems`; the images contract holds the two equal).
+ * An image's list item as `ImageDto.from` makes it, key for key, but its two content URLs (its last
+ * keys): for a store that writes the JSON itself (`ImagesRepository.ownedItems`), to which
+ * `withContentUrls` adds them. The images contract holds the two equal.
+ */
+export const ITEM_FIELDS_LAYOUT: ItemLayout = (
+  [
+    'id',
+    'visibility',
+    'prompt',
+    'lineage',
+    'negativePrompt',
+    'provider',
+    'model',
+    'width',
+    'height',
+    'seed',
+    'contentType',
+    'byteSize',
+    'sha256',
+    'tags',
+    'jobId',
+    'scheduleId',
+    'createdAt',
+  ] as const
+).map((field) => [field, field] as const);
+
+/**
+ * A public image's list item as `ImageDto.from` makes it, key for key, its content URLs included
+ * (the same for everyone): for a store that writes the JSON itself
+ * (`ImagesRepository.publicItems`; the images contract holds the two equal).
  */
 export const PUBLIC_ITEM_LAYOUT: ItemLayout = [
-  ...(
-    [
-      'id',
-      'visibility',
-      'prompt',
-      'lineage',
-      'negativePrompt',
-      'provider',
-      'model',
-      'width',
-      'height',
-      'seed',
-      'contentType',
-      'byteSize',
-      'sha256',
-      'tags',
-      'jobId',
-      'scheduleId',
-      'createdAt',
-    ] as const
-  ).map((field) => [field, field] as const),
+  ...ITEM_FIELDS_LAYOUT,
   ['contentUrl', publicContentUrl('image')],
   ['thumbnailUrl', publicContentUrl('thumbnail')],
 ];
+
+/** An item laid out by `ITEM_FIELDS_LAYOUT`, with its content URLs: `ImageDto.from`'s JSON. */
+export function withContentUrls(
+  fields: string,
+  urls: { contentUrl: string; thumbnailUrl: string },
+): string {
+  return `${fields.slice(0, -1)},"contentUrl":${JSON.stringify(urls.contentUrl)},"thumbnailUrl":${JSON.stringify(urls.thumbnailUrl)}}`;
+}
 
 export class ImageListDto {
   items: ImageDto[];

@@ -35,10 +35,16 @@ export interface IdText {
 }
 
 /**
- * How `publicItems` lays an image out in JSON: each key, in order, and what it holds, a field of
- * the record as it is (a null as null) or a text made of the id.
+ * How `publicItems` and `ownedItems` lay an image out in JSON: each key, in order, and what it
+ * holds, a field of the record as it is (a null as null) or a text made of the id.
  */
 export type ItemLayout = readonly (readonly [key: string, value: keyof ImageRecord | IdText])[];
+
+/** One of `ownedItems`' images: its JSON and its visibility. */
+export interface OwnedItem {
+  readonly json: string;
+  readonly visibility: Visibility;
+}
 
 export abstract class ImagesRepository {
   /**
@@ -84,13 +90,25 @@ export abstract class ImagesRepository {
   async publicItems(ids: readonly string[], layout: ItemLayout): Promise<Map<string, string>> {
     const items = new Map<string, string>();
     for (const image of await this.findByIds(ids)) {
-      if (image.visibility !== 'public') continue;
-      const item: Record<string, unknown> = {};
-      for (const [key, value] of layout) {
-        item[key] =
-          typeof value === 'string' ? image[value] : value.before + image.id + value.after;
-      }
-      items.set(image.id, JSON.stringify(item));
+      if (image.visibility === 'public') items.set(image.id, laidOut(image, layout));
+    }
+    return items;
+  }
+
+  /**
+   * Of `ids`, the images of `ownerId` (public and private), each as JSON laid out as `layout`
+   * says and with its visibility, by id (an id that is not one of theirs is left out): a
+   * history's list items. A store that can write JSON itself overrides this, as `publicItems`.
+   */
+  async ownedItems(
+    ids: readonly string[],
+    ownerId: string,
+    layout: ItemLayout,
+  ): Promise<Map<string, OwnedItem>> {
+    const items = new Map<string, OwnedItem>();
+    for (const image of await this.findByIds(ids)) {
+      if (image.ownerId !== ownerId) continue;
+      items.set(image.id, { json: laidOut(image, layout), visibility: image.visibility });
     }
     return items;
   }
@@ -110,6 +128,15 @@ export abstract class ImagesRepository {
     const images = await this.listMatching(query, page);
     return images.map(({ id, createdAt }) => ({ id, createdAt }));
   }
+}
+
+/** `image` as JSON, laid out as `layout` says. */
+function laidOut(image: ImageRecord, layout: ItemLayout): string {
+  const item: Record<string, unknown> = {};
+  for (const [key, value] of layout) {
+    item[key] = typeof value === 'string' ? image[value] : value.before + image.id + value.after;
+  }
+  return JSON.stringify(item);
 }
 
 /**

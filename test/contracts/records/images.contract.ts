@@ -11,10 +11,21 @@ import type {
   ImagesRepository,
 } from '../../../src/storage/records/images.repository.js';
 import { UniqueViolationError, type ImageRecord } from '../../../src/domain/records.js';
-import { ImageDto, PUBLIC_ITEM_LAYOUT } from '../../../src/gallery/dto/image.dto.js';
+import {
+  ImageDto,
+  ITEM_FIELDS_LAYOUT,
+  PUBLIC_ITEM_LAYOUT,
+  withContentUrls,
+} from '../../../src/gallery/dto/image.dto.js';
 import { at, makeImage } from '../../fixtures/records.js';
 import { collectPages, expectedOrder, idsOf, shuffled } from './paging.js';
 import { freshStoreEachTest, type OpenRecordStore } from './record-store.js';
+
+/**
+ * Every kind of character JSON escapes, or might: quotes, backslashes, controls, the line
+ * separators JavaScript leaves as they are, and text beyond the BMP.
+ */
+const AWKWARD = `say "hi" \\ back\tslash\n\u0000\u001f\u007f \u2028\u2029 </script> ünï 🦊`;
 
 export function describeImagesContract(open: OpenRecordStore): void {
   describe('images', () => {
@@ -48,18 +59,15 @@ export function describeImagesContract(open: OpenRecordStore): void {
     });
 
     it('publicItems: each public image as the API serialises it, byte for byte', async () => {
-      // Every kind of character JSON escapes, or might: quotes, backslashes, controls, the line
-      // separators JavaScript leaves as they are, and text beyond the BMP.
-      const awkward = `say "hi" \\ back\tslash\n\u0000\u001f\u007f \u2028\u2029 </script> ünï 🦊`;
       const full = makeImage({
         scheduleId: newId(),
-        prompt: awkward,
-        negativePrompt: `no ${awkward}`,
-        lineage: { strategy: 'llm', theme: awkward, prompt: 'p', revisedPrompt: null },
+        prompt: AWKWARD,
+        negativePrompt: `no ${AWKWARD}`,
+        lineage: { strategy: 'llm', theme: AWKWARD, prompt: 'p', revisedPrompt: null },
         seed: 4_294_967_295,
         width: 1024,
         byteSize: 0,
-        tags: ['fox', awkward],
+        tags: ['fox', AWKWARD],
         createdAt: at(3),
       });
       const sparse = makeImage({ seed: null, negativePrompt: null, scheduleId: null, tags: [] });
@@ -82,6 +90,52 @@ export function describeImagesContract(open: OpenRecordStore): void {
       expect(items.get(full.id)).toBe(asApi(full));
       expect(items.get(sparse.id)).toBe(asApi(sparse));
       await expect(images.publicItems([], PUBLIC_ITEM_LAYOUT)).resolves.toEqual(new Map());
+    });
+
+    it("ownedItems: each of an owner's images, with its URLs as the API serialises it, byte for byte", async () => {
+      const ownerId = newId();
+      const full = makeImage({
+        ownerId,
+        visibility: 'private',
+        scheduleId: newId(),
+        prompt: AWKWARD,
+        negativePrompt: `no ${AWKWARD}`,
+        lineage: { strategy: 'llm', theme: AWKWARD, prompt: 'p', revisedPrompt: null },
+        seed: 4_294_967_295,
+        tags: ['fox', AWKWARD],
+        createdAt: at(3),
+      });
+      const sparse = makeImage({
+        ownerId,
+        visibility: 'public',
+        seed: null,
+        negativePrompt: null,
+        scheduleId: null,
+        tags: [],
+      });
+      const others = makeImage({ ownerId: newId() });
+      for (const image of [full, sparse, others]) await images.insert(image);
+      // As a signed URL looks: a query string after the path.
+      const urlsOf = (image: ImageRecord) => ({
+        contentUrl: `/api/v1/images/${image.id}/content?expires=1&signature=${image.visibility}`,
+        thumbnailUrl: `/api/v1/images/${image.id}/thumbnail?expires=1&signature=x-_`,
+      });
+
+      const items = await images.ownedItems(
+        [full.id, others.id, newId(), sparse.id],
+        ownerId,
+        ITEM_FIELDS_LAYOUT,
+      );
+
+      expect([...items.keys()].sort()).toEqual([full.id, sparse.id].sort());
+      for (const image of [full, sparse]) {
+        const item = items.get(image.id)!;
+        expect(item.visibility).toBe(image.visibility);
+        expect(withContentUrls(item.json, urlsOf(image))).toBe(
+          JSON.stringify(ImageDto.from(image, urlsOf(image))),
+        );
+      }
+      await expect(images.ownedItems([], ownerId, ITEM_FIELDS_LAYOUT)).resolves.toEqual(new Map());
     });
 
     it('refuses a second image at the same (jobId, index) (image-job-index)', async () => {

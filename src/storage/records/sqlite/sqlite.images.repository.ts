@@ -5,8 +5,13 @@ import {
   type ImagePatch,
   type ImageQuery,
   type ItemLayout,
+  type OwnedItem,
 } from '../images.repository.js';
-import { UniqueViolationError, type ImageRecord } from '../../../domain/records.js';
+import {
+  UniqueViolationError,
+  type ImageRecord,
+  type Visibility,
+} from '../../../domain/records.js';
 import { isUniqueViolation, type SqliteDatabase } from './sqlite.database.js';
 import { limitOf } from './sqlite.sql.js';
 
@@ -128,6 +133,16 @@ export function publicItemsSql(layout: ItemLayout): string {
 }
 
 /**
+ * The statement of `ownedItems`: each of the ids' row found by id, with its visibility and its
+ * JSON made by `layout`. `+owner_id`, as `+visibility` above: the ids are looked up, not the
+ * owner's index walked.
+ */
+export function ownedItemsSql(layout: ItemLayout): string {
+  return `SELECT id, visibility, ${jsonObjectOf(layout)} FROM images
+    WHERE id IN (SELECT value FROM json_each(?)) AND +owner_id = ?`;
+}
+
+/**
  * A search as an FTS5 query: each word quoted (no FTS syntax gets through), all required, the
  * last one also as a prefix. The words go as written: the FTS5 tokenizer folds them as it folded
  * the stored prompts and tags.
@@ -182,8 +197,9 @@ function splitKey(key: string): PageCursor {
 
 export class SqliteImagesRepository extends ImagesRepository {
   override readonly keysFromIndex = true;
-  /** Each layout's SQL, made once (the gallery has one layout). */
+  /** Each layout's SQL, made once (the gallery has one layout of each). */
   private readonly itemSql = new WeakMap<ItemLayout, string>();
+  private readonly ownedItemSql = new WeakMap<ItemLayout, string>();
   constructor(private readonly sqlite: SqliteDatabase) {
     super();
   }
@@ -253,6 +269,23 @@ export class SqliteImagesRepository extends ImagesRepository {
     return new Map(
       this.sqlite.statement<[string], [string, string]>(sql).raw(true).all(JSON.stringify(ids)),
     );
+  }
+
+  override async ownedItems(
+    ids: readonly string[],
+    ownerId: string,
+    layout: ItemLayout,
+  ): Promise<Map<string, OwnedItem>> {
+    let sql = this.ownedItemSql.get(layout);
+    if (sql === undefined) {
+      sql = ownedItemsSql(layout);
+      this.ownedItemSql.set(layout, sql);
+    }
+    const rows = this.sqlite
+      .statement<[string, string], [string, Visibility, string]>(sql)
+      .raw(true)
+      .all(JSON.stringify(ids), ownerId);
+    return new Map(rows.map(([id, visibility, json]) => [id, { json, visibility }]));
   }
 
   async listByJob(jobId: string): Promise<ImageRecord[]> {
