@@ -142,6 +142,20 @@ export function ownedItemsSql(layout: ItemLayout): string {
     WHERE id IN (SELECT value FROM json_each(?)) AND +owner_id = ?`;
 }
 
+/** `make(layout)`, made the first time and kept in `made`. */
+function madeOnce(
+  made: WeakMap<ItemLayout, string>,
+  layout: ItemLayout,
+  make: (layout: ItemLayout) => string,
+): string {
+  let sql = made.get(layout);
+  if (sql === undefined) {
+    sql = make(layout);
+    made.set(layout, sql);
+  }
+  return sql;
+}
+
 /**
  * A search as an FTS5 query: each word quoted (no FTS syntax gets through), all required, the
  * last one also as a prefix. The words go as written: the FTS5 tokenizer folds them as it folded
@@ -261,11 +275,7 @@ export class SqliteImagesRepository extends ImagesRepository {
     ids: readonly string[],
     layout: ItemLayout,
   ): Promise<Map<string, string>> {
-    let sql = this.itemSql.get(layout);
-    if (sql === undefined) {
-      sql = publicItemsSql(layout);
-      this.itemSql.set(layout, sql);
-    }
+    const sql = madeOnce(this.itemSql, layout, publicItemsSql);
     return new Map(
       this.sqlite.statement<[string], [string, string]>(sql).raw(true).all(JSON.stringify(ids)),
     );
@@ -276,11 +286,7 @@ export class SqliteImagesRepository extends ImagesRepository {
     ownerId: string,
     layout: ItemLayout,
   ): Promise<Map<string, OwnedItem>> {
-    let sql = this.ownedItemSql.get(layout);
-    if (sql === undefined) {
-      sql = ownedItemsSql(layout);
-      this.ownedItemSql.set(layout, sql);
-    }
+    const sql = madeOnce(this.ownedItemSql, layout, ownedItemsSql);
     const rows = this.sqlite
       .statement<[string, string], [string, Visibility, string]>(sql)
       .raw(true)
