@@ -283,9 +283,10 @@ export class EnvironmentVariables extends ProviderVariables {
   /**
    * How long a read from a remote store may take before it answers 503 `storage-unavailable` (ms):
    * a Cosmos DB read or query page, the SDK's own retries included; an Azure Blob or S3 read (and
-   * the Azure container's creation) until the store starts to answer. Without it, a store that
-   * resets connections held a Cosmos read 20 s, and one that does not answer held a read a minute
-   * (Cosmos) or for ever (Azure Blob, S3).
+   * the Azure container's creation) until the store starts to answer; an Azure Blob or S3 delete.
+   * Without it, a store that resets connections held a Cosmos read 20 s, and one that does not
+   * answer held a read a minute (Cosmos) or for ever (Azure Blob, S3), and an image's delete for
+   * ever (Azure Blob).
    */
   @IsIntegerVar(100, 120_000)
   STORE_READ_TIMEOUT_MS = 5000;

@@ -4,14 +4,14 @@
  * started here, then pointed at a closed port, or at a port where nothing ever answers) and Cosmos
  * DB (its emulator stopped under a running app, its port held by a server that never answers, then
  * by one that resets every connection). Reads that find no answer end within
- * STORE_READ_TIMEOUT_MS.
+ * STORE_READ_TIMEOUT_MS, and so do blob deletes (an image's delete, its blob store gone silent).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ImagesRepository } from '../../src/storage/records/images.repository.js';
 import { makeImage } from '../fixtures/records.js';
-import { startApp, type TestApp } from '../support/app.js';
+import { register, startApp, type TestApp } from '../support/app.js';
 import { startAzurite } from '../support/azurite.js';
 import { atClosedPort, atPort, holdPort, type HeldPort } from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
@@ -97,6 +97,45 @@ describe.each([
       expectUnavailable(res, 'blob');
       expect((res.body as { detail: string }).detail).toContain('timed out');
     }
+  });
+});
+
+describe.each([
+  ['azure', async () => startAzurite()],
+  ['s3', async () => startS3rver()],
+] as const)('e2e: BLOB_DRIVER=%s that goes silent under a running app', (_driver, start) => {
+  let t: TestApp;
+  let store: { stop(): Promise<void> } | undefined;
+  let held: HeldPort | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    const started = await start();
+    store = started;
+    const env = started.env();
+    port = Number(/127\.0\.0\.1:(\d+)/.exec(Object.values(env).join(' '))![1]);
+    t = await startApp({ ...env, STORE_READ_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await store?.stop();
+    await held?.release();
+  });
+
+  it("deletes its owner's image: each blob delete ends within STORE_READ_TIMEOUT_MS (the SDK alone waits for ever), the blobs left to the orphan sweep", async () => {
+    const owner = await register(t.http);
+    const images = t.app.get(ImagesRepository);
+    const image = await images.insert(makeImage({ ownerId: owner.id }));
+    // The store answers (the app has made its container), then stops answering. Its port is held
+    // at once: left free, the next server another suite binds to port 0 could get it.
+    await t.http.get('/health/ready').expect(200);
+    await store!.stop();
+    store = undefined;
+    held = await holdPort(port, 'silence');
+
+    await t.http.delete(`/api/v1/images/${image.id}`).set(owner.auth).expect(204);
+
+    expect(await images.findById(image.id)).toBeNull();
   });
 });
 

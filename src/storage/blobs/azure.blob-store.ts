@@ -130,9 +130,10 @@ export class AzureBlobStore extends BlobStore {
 
   async delete(key: string): Promise<boolean> {
     await this.ready();
-    const response = await this.container
-      .getBlobClient(key)
-      .deleteIfExists({ deleteSnapshots: 'include' });
+    // Bounded like a read: a delete abandoned in flight that lands later does what was asked.
+    const response = await this.bounded((abortSignal) =>
+      this.container.getBlobClient(key).deleteIfExists({ deleteSnapshots: 'include', abortSignal }),
+    );
     return response.succeeded;
   }
 
@@ -193,7 +194,8 @@ export class AzureBlobStore extends BlobStore {
   /**
    * `read` with an abort signal that fires after the read timeout, unless it has answered. Reads
    * wait on `ready()`, so its creation is bounded too: one that never answered would hold every
-   * later request of this process.
+   * later request of this process. Deletes are bounded the same way; uploads are not (a job's
+   * deadline ends them, and the orphan sweep removes what one abandoned leaves).
    */
   private bounded<T>(read: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return withDeadline(this.readTimeoutMs, read);

@@ -136,7 +136,10 @@ export class S3BlobStore extends BlobStore {
   async delete(key: string): Promise<boolean> {
     // S3 answers a delete the same whether or not the object was there: ask first.
     if (!(await this.stat(key))) return false;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    // Bounded like a read: a delete abandoned in flight that lands later does what was asked.
+    await this.bounded((abortSignal) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
+    );
     return true;
   }
 
@@ -186,7 +189,11 @@ export class S3BlobStore extends BlobStore {
     }
   }
 
-  /** `read` with an abort signal that fires after the read timeout, unless it has answered. */
+  /**
+   * `read` with an abort signal that fires after the read timeout, unless it has answered. Deletes
+   * are bounded the same way; uploads are not (a job's deadline ends them, and the orphan sweep
+   * removes what one abandoned leaves).
+   */
   private bounded<T>(read: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return withDeadline(this.readTimeoutMs, read);
   }
