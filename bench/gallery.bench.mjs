@@ -15,7 +15,10 @@
 // targets (hot and uncacheable page 1) and nothing else, one at LOG_LEVEL=info and one at warn:
 // the main instance also serves search, content and thumbnails, and its heap after them made a
 // comparison with the warn instance measure more than the log line. The twins run as pairs, back
-// to back in alternating order, and the cost is the median of the rounds' pairs (see `measure`).
+// to back in alternating order, and the cost is the median of the rounds' pairs (see `measure`):
+// BENCH_LOG_ROUNDS (8) pairs of 2 s runs, after the other targets. (Three pairs of 5 s put the
+// cost anywhere from 2% to 27% on this kind of machine, whose speed moves by a third within a
+// minute: shorter pairs see less of that drift, more of them a steadier median.)
 //
 // Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without nginx the content
 // rows have no ceiling, without wrk the bench stops and says so. Not part of `npm test`.
@@ -37,6 +40,8 @@ const CPU_PROF = process.env.BENCH_CPU_PROF;
 if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LOG_ROUNDS = Number(process.env.BENCH_LOG_ROUNDS ?? 8);
+const LOG_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SEARCH_CONNECTIONS = 10;
 const PAGE = 20;
@@ -380,11 +385,11 @@ end
 let nextInstants = 0;
 const INSTANTS_PER_RUN = 100_000_000;
 
-function wrk(url, { connections = CONNECTIONS, uncacheable = false } = {}) {
+function wrk(url, { connections = CONNECTIONS, uncacheable = false, seconds = SECONDS } = {}) {
   const [cmd, argv] = onLoadCore('wrk', [
     '-t1',
     `-c${connections}`,
-    `-d${SECONDS}s`,
+    `-d${seconds}s`,
     '-s',
     wrkScript(uncacheable),
     url,
@@ -561,34 +566,28 @@ const targets = [
     url: `${app.url}/api/v1/images?limit=${PAGE}`,
     uncacheable: store.instants,
   },
-  // The log twins (see the top of this file), each pair back to back (see `measure`).
-  {
-    name: 'hot page 1, LOG_LEVEL=warn',
-    url: `${quiet.url}/api/v1/images?limit=${PAGE}`,
-    pairs: true,
-  },
-  {
-    name: 'hot page 1, LOG_LEVEL=info twin',
-    url: `${logged.url}/api/v1/images?limit=${PAGE}`,
-    pairs: true,
-  },
+  ...contentTargets,
+];
+// The log twins (see the top of this file), each pair back to back (see `measure`).
+const logTargets = [
+  { name: 'hot page 1, LOG_LEVEL=warn', url: `${quiet.url}/api/v1/images?limit=${PAGE}` },
+  { name: 'hot page 1, LOG_LEVEL=info twin', url: `${logged.url}/api/v1/images?limit=${PAGE}` },
   {
     name: 'uncacheable page 1, LOG_LEVEL=warn',
     url: `${quiet.url}/api/v1/images?limit=${PAGE}`,
     uncacheable: true,
-    pairs: true,
   },
   {
     name: 'uncacheable page 1, LOG_LEVEL=info twin',
     url: `${logged.url}/api/v1/images?limit=${PAGE}`,
     uncacheable: true,
-    pairs: true,
   },
-  ...contentTargets,
-];
+].map((target) => ({ ...target, pairs: true, seconds: LOG_SECONDS }));
 wrk(bare); // warm-up of the load generator
-for (const target of targets) wrk(target.url, target); // warm-up of every server (JIT, caches)
+// Warm-up of every server (JIT, caches).
+for (const target of [...targets, ...logTargets]) wrk(target.url, target);
 const results = measure(targets, ROUNDS);
+for (const [name, result] of measure(logTargets, LOG_ROUNDS)) results.set(name, result);
 /** A process's resident memory now, in MB (Linux). */
 const rssOf = (pid) => {
   try {
@@ -608,13 +607,13 @@ const r = (name) => results.get(name);
 const bareRps = r(targets[0].name).rps;
 const pinning = PIN ? 'servers on core 0, wrk on core 1' : 'no taskset: not pinned';
 console.log(
-  `\n## ${IMAGES.toLocaleString('en')} images, ${PAGE} per page, ${CONNECTIONS} connections (search ${SEARCH_CONNECTIONS}), ${SECONDS} s × ${ROUNDS} rounds interleaved, medians; ${pinning}; node ${process.version}\n`,
+  `\n## ${IMAGES.toLocaleString('en')} images, ${PAGE} per page, ${CONNECTIONS} connections (search ${SEARCH_CONNECTIONS}), ${SECONDS} s × ${ROUNDS} rounds interleaved (log twins: ${LOG_SECONDS} s × ${LOG_ROUNDS} pairs), medians; ${pinning}; node ${process.version}\n`,
 );
 console.log(
   '| target | req/s (median) | rounds range | p50 ms | p95 ms | p99 ms | vs bare | server CPU µs/req |',
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const target of targets) {
+for (const target of [...targets, ...logTargets]) {
   const x = r(target.name);
   console.log(
     `| ${target.name} | ${Math.round(x.rps)} | ${x.spread} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.p99.toFixed(2)} | ${(x.rps / bareRps).toFixed(2)} | ${Number.isNaN(x.cpuUs) ? 'n/a' : x.cpuUs.toFixed(1)} |`,
@@ -713,12 +712,11 @@ const thumb = r(contentTargets[1].name).rps;
 const logCostOf = (page) => {
   const info = r(`${page}, LOG_LEVEL=info twin`).runs;
   const warn = r(`${page}, LOG_LEVEL=warn`).runs;
-  return median(info.map((run, round) => 1 - run.rps / warn[round].rps));
+  const costs = info.map((run, round) => (1 - run.rps / warn[round].rps) * 100);
+  return `${median(costs).toFixed(0)}% ${page.split(' ')[0]} (pairs ${span(costs, 0)}%)`;
 };
-const logCost = logCostOf('hot page 1');
-const logCostUncached = logCostOf('uncacheable page 1');
 console.log(
-  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${(logCost * 100).toFixed(0)}% hot, ${(logCostUncached * 100).toFixed(0)}% uncacheable (≤ 10%)`,
+  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${logCostOf('hot page 1')}, ${logCostOf('uncacheable page 1')} (≤ 10%)`,
 );
 // The servers' child processes would keep this one alive: the exit handler stops them.
 process.exit(0);
