@@ -16,9 +16,10 @@
 // the main instance also serves search, content and thumbnails, and its heap after them made a
 // comparison with the warn instance measure more than the log line. The twins run as pairs, back
 // to back in alternating order, and the cost is the median of the rounds' pairs (see `measure`):
-// BENCH_LOG_ROUNDS (8) pairs of 2 s runs, after the other targets. (Three pairs of 5 s put the
-// cost anywhere from 2% to 27% on this kind of machine, whose speed moves by a third within a
-// minute: shorter pairs see less of that drift, more of them a steadier median.)
+// BENCH_LOG_ROUNDS (8) pairs of 2 s runs, after the other targets, and the ratio line prints the
+// pairs' range. On a machine whose speed moves by half within minutes, one pair of two runs can
+// say anything from -30% to +50%: a median of 8 leans less on any one of them than a median of 3,
+// and the range says how far to trust it.
 //
 // Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without nginx the content
 // rows have no ceiling, without wrk the bench stops and says so. Not part of `npm test`.
