@@ -19,14 +19,14 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const FLUSH_EVERY_MS = 1000;
 
 /**
- * Lines go to the destination in batches of about this many characters, and it writes up to this
- * much in one call. It writes one chunk at a time, the next when the last is done: with 16 KiB
- * chunks, a busy event loop let a megabyte or two pile up while the gallery was under load on a
- * shared core; 64 KiB chunks drain four times as fast.
+ * Lines go to the destination in batches of about this many bytes, and it writes up to a batch in
+ * one call. It writes one chunk at a time, the next when the last is done: with 16 KiB chunks, a
+ * busy event loop let a megabyte or two pile up while the gallery was under load on a shared core;
+ * 64 KiB chunks drain four times as fast.
  */
-const BATCH_CHARS = 65_536;
-/** A batch's room: `BATCH_CHARS` and then some, so a line that starts a batch past it still fits. */
-const BATCH_BYTES = BATCH_CHARS + 16_384;
+const BATCH_BYTES = 65_536;
+/** A batch's room: `BATCH_BYTES` and then some, so the line that takes a batch past it fits. */
+const BATCH_ROOM = BATCH_BYTES + 16_384;
 
 /**
  * At most this many bytes of log lines wait in memory for stdout. Where stdout stalls (a log
@@ -54,7 +54,7 @@ interface Destination {
  * through a young-generation collection or two and was copied each time.
  */
 class BatchedDestination implements DestinationStream {
-  private batch = Buffer.allocUnsafe(BATCH_BYTES);
+  private batch = Buffer.allocUnsafe(BATCH_ROOM);
   private size = 0;
 
   constructor(private readonly target: Destination) {}
@@ -69,7 +69,7 @@ class BatchedDestination implements DestinationStream {
       }
     }
     this.size += this.batch.write(line, this.size);
-    if (this.size >= BATCH_CHARS) this.drain();
+    if (this.size >= BATCH_BYTES) this.drain();
   }
 
   flush(done?: () => void): void {
@@ -100,7 +100,7 @@ class BatchedDestination implements DestinationStream {
   private take(): Buffer | undefined {
     if (this.size === 0) return undefined;
     const batch = this.batch.subarray(0, this.size);
-    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    this.batch = Buffer.allocUnsafe(BATCH_ROOM);
     this.size = 0;
     return batch;
   }
@@ -126,7 +126,7 @@ export function createRootLogger(
   const sink = pino.destination({
     dest: fd,
     sync: false,
-    maxWrite: BATCH_BYTES,
+    maxWrite: BATCH_ROOM,
     maxLength: maxPendingBytes,
     // Batches are bytes (`BatchedDestination`).
     contentMode: 'buffer',
