@@ -248,23 +248,19 @@ export class GalleryService {
         this.items.set(id, item);
         read.set(id, item);
       }
-    } else if (filter.ownerId !== undefined) {
-      // A history: the owner's items' JSON written by the store, their URLs (signed where
-      // private) added here.
+    } else {
+      // A history, the only other page `list` builds: the owner's items' JSON written by the
+      // store, their URLs (signed where private) added here.
+      const { ownerId } = filter;
+      if (ownerId === undefined)
+        throw new Error("A page is the public gallery or one owner's history");
       const now = Date.now();
-      const owned = await this.images.ownedItems(missing, filter.ownerId, ITEM_FIELDS_LAYOUT);
+      const owned = await this.images.ownedItems(missing, ownerId, ITEM_FIELDS_LAYOUT);
       for (const [id, { json, visibility }] of owned) {
         const full = withContentUrls(json, this.urls.urlsFor({ id, visibility }, now));
         const item = { json: full, hash: hashOf(full), visibility };
         this.items.set(id, item);
         if (fits(item)) read.set(id, item);
-      }
-    } else {
-      // Any other filter (neither public nor one owner's; no caller passes one today): records.
-      const now = Date.now();
-      for (const image of await this.images.findByIds(missing)) {
-        const item = this.serialise(image, now);
-        if (fits(image)) read.set(image.id, item);
       }
     }
     return ids.flatMap((id, i) => cached[i] ?? read.get(id) ?? []);
