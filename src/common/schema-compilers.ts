@@ -12,8 +12,9 @@ type Builder = (externalSchemas: unknown, options: unknown) => unknown;
  *
  * Fastify loads both while the server is made. No route here has a Fastify schema (requests are
  * validated by Nest's pipe, with class-validator), so that load (116 CommonJS files) was a fifth
- * of `createApp` for nothing: 232 against 183 ms on one core. They are resolved from Fastify's own place, so they are the versions Fastify
- * would have loaded, and each is built once, as Fastify builds it (`ValidatorSelector()`).
+ * of `createApp` for nothing: 232 against 183 ms on one core. They are resolved from Fastify's own
+ * place, so they are the versions Fastify would have loaded, and each is built once, as Fastify
+ * builds it (`ValidatorSelector()`).
  * One difference remains: with a custom compiler, Fastify hands a route's headers schema to it as
  * written instead of lower-casing its keys first; no route here has one.
  */
