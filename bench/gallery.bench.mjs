@@ -23,11 +23,11 @@
 //
 // Bare node:http and the main instance's hot page run in those pairs too, and the ratio line
 // prints each instance's hot page against bare there, seconds apart. Three processes running the
-// same code on the same page differ by up to 1.5× in CPU a request, and the main instance was
-// the slowest in every run: its collections of the young generation cost 12.5% of its time
-// against 3.7% for a twin. V8 sizes each process's young generation from that process's own
-// history, and which one gets the cheaper size changed from one test to the next (issue 11's
-// notes). The goal's number stays the main instance's, from the interleaved rounds.
+// same code on the same page differ by up to 1.6× in CPU a request, and which one is slowest
+// changes between runs (most often the main instance). In one profiled run the main instance's
+// collections of the young generation cost 12.5% of its time against 3.7% for a twin: V8 sizes
+// each process's young generation from that process's own history (issue 11's notes). The
+// goal's number stays the main instance's, from the interleaved rounds.
 //
 // Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without nginx the content
 // rows have no ceiling, without wrk the bench stops and says so. Not part of `npm test`.
