@@ -37,11 +37,11 @@ export default {
   testTimeout: 60_000,
   maxWorkers: 2,
   // Jest in ESM mode keeps every test file's modules in its worker (jestjs/jest#14605), so a
-  // worker ends the suite with 2–3 GB of heap, and a process that size takes 0.3–0.4 s to exit on
-  // an idle core here. Jest's default 500 ms grace then ran out on most CI runs ("A worker
-  // process has failed to exit gracefully") although nothing was left open: with 20 s, no worker
-  // was force exited, and the last files left no timer, socket or child process alive. A worker
-  // that does hang is still force exited, after this.
+  // worker ends the suite holding 2–3 GB, and a Node process with a heap that size takes 0.3–0.4 s
+  // to exit on an idle core here. Jest's default 500 ms grace ran out in every full run of a day
+  // ("A worker process has failed to exit gracefully") although nothing was left open: with 20 s,
+  // no worker was force exited, and the last files left no timer, socket or child process alive.
+  // A worker that does hang is still force exited, after this.
   workerGracefulExitTimeout: 5_000,
   roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/sdk/src'],
   testMatch: ['**/*.spec.ts'],
