@@ -13,7 +13,13 @@ import { ImagesRepository } from '../../src/storage/records/images.repository.js
 import { makeImage } from '../fixtures/records.js';
 import { register, startApp, type TestApp } from '../support/app.js';
 import { startAzurite } from '../support/azurite.js';
-import { atClosedPort, atPort, holdPort, type HeldPort } from '../support/closed-port.js';
+import {
+  atClosedPort,
+  atPort,
+  holdPort,
+  loopbackPort,
+  type HeldPort,
+} from '../support/closed-port.js';
 import { startCosmosEmulator, type CosmosEmulator } from '../support/cosmos.js';
 import { startS3rver } from '../support/s3rver.js';
 
@@ -113,7 +119,7 @@ describe.each([
     const started = await start();
     store = started;
     const env = started.env();
-    port = Number(/127\.0\.0\.1:(\d+)/.exec(Object.values(env).join(' '))![1]);
+    port = loopbackPort(env);
     t = await startApp({ ...env, STORE_READ_TIMEOUT_MS: '1000' });
   });
   afterAll(async () => {

@@ -17,14 +17,26 @@ export function atClosedPort(env: Record<string, string>): Record<string, string
   return atPort(env, CLOSED_PORT);
 }
 
+/** A loopback endpoint in a variable's value (`127.0.0.1:PORT`). */
+const LOOPBACK_ENDPOINT = /\b127\.0\.0\.1:(\d+)/g;
+
 /** `env` with every loopback endpoint in its values moved to `port` (one held by `holdPort`). */
 export function atPort(env: Record<string, string>, port: number): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).map(([name, value]) => [
       name,
-      value.replace(/\b127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`),
+      value.replace(LOOPBACK_ENDPOINT, `127.0.0.1:${port}`),
     ]),
   );
+}
+
+/** The port of the loopback endpoint in `env`'s values (a store started here). */
+export function loopbackPort(env: Record<string, string>): number {
+  for (const value of Object.values(env)) {
+    const [match] = value.matchAll(LOOPBACK_ENDPOINT);
+    if (match) return Number(match[1]);
+  }
+  throw new Error('no loopback endpoint in env');
 }
 
 /** What a held port does with a connection: reset it, or accept it and never answer. */
