@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Injectable,
@@ -7,7 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { newId } from '../common/ids.js';
+import { INSTANCE, newId } from '../common/ids.js';
 import { GenerationConfig } from '../config/config-slices.js';
 import type { GenerationJob } from '../domain/records.js';
 import { BlobStore } from '../storage/blobs/blob-store.js';
@@ -30,7 +29,7 @@ const RELEASE_WAIT_MS = 2000;
 @Injectable()
 export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(GenerationWorker.name);
-  readonly workerId = `${hostname()}:${process.pid}:${newId().slice(-12)}`;
+  readonly workerId = `${INSTANCE}:${newId().slice(-12)}`;
   private readonly running = new Map<string, { stop: AbortController; done: Promise<void> }>();
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
