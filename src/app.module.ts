@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { LoggingModule } from './common/logging.module.js';
+import type { LogLevels } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { GalleryModule } from './gallery/gallery.module.js';
@@ -17,11 +19,12 @@ import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logLevels: LogLevels): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logLevels),
         RecordsModule.forRoot(config),
         BlobsModule,
         // Before ThrottleModule: global guards run in the order their modules come, and the

@@ -7,7 +7,9 @@ import { AppModule } from './app.module.js';
 import {
   createRootLogger,
   lazyChildLogger,
+  LogLevels,
   logRequests,
+  type LogOutput,
   PinoNestLogger,
   REQUEST_ID_HEADER,
   requestIdFor,
@@ -124,8 +126,12 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
  * Builds the whole app on Fastify, initialised and ready to listen: used by `server.ts`, the tests,
  * the spec writer and the benchmark alike, so they all run the same thing.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.logLevel);
+export async function createApp(
+  config: AppConfig,
+  /** Where its log lines go: stdout unless given (the tests keep theirs in a file). */
+  { logOutput }: { logOutput?: LogOutput } = {},
+): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.logLevel, logOutput);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // Fastify's two lines per request, off: `logRequests` writes one.
@@ -139,13 +145,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     clientErrorHandler,
     schemaController: lazySchemaCompilers(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
-    // Let boot failures reach the caller (main logs them and exits; tests see them).
-    abortOnError: false,
-    // The JSON parser is ours (below): Nest's would refuse an empty JSON body.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, new LogLevels(logger, config.logLevel)),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+      // Let boot failures reach the caller (main logs them and exits; tests see them).
+      abortOnError: false,
+      // The JSON parser is ours (below): Nest's would refuse an empty JSON body.
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   const documents = securityHeaders({
     contentSecurityPolicy: { directives: DOCUMENT_CSP },

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { UserDto } from '../auth/dto/user.dto.js';
 import { RequireScope } from '../auth/scopes.js';
 import { ApiAuth, ApiProblems } from '../common/api-docs.js';
+import { LogLevels } from '../common/logging.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { ImageListDto } from '../gallery/dto/image.dto.js';
 import { GenerationListDto } from '../generations/dto/generation.dto.js';
@@ -14,6 +15,8 @@ import {
   AdminImageQueryDto,
   AdminUserListDto,
   AdminUserQueryDto,
+  LogLevelDto,
+  SetLogLevelDto,
   UpdateUserDto,
 } from './dto/admin.dto.js';
 
@@ -23,7 +26,10 @@ import {
 @RequireScope('admin')
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly logLevels: LogLevels,
+  ) {}
 
   /** Every account, newest first; `email` finds accounts by part of their address. */
   @Get('users')
@@ -64,5 +70,27 @@ export class AdminController {
   @ApiProblems(400)
   listGenerations(@Query() query: AdminGenerationQueryDto): Promise<GenerationListDto> {
     return this.admin.listGenerations(query);
+  }
+
+  /** The level the replica that answers logs at, and the one it started at (`LOG_LEVEL`). */
+  @Get('log-level')
+  @ApiOperation({ summary: "Read a replica's log level", operationId: 'adminGetLogLevel' })
+  getLogLevel(): LogLevelDto {
+    return LogLevelDto.from(this.logLevels);
+  }
+
+  /**
+   * Changes the level the replica that answers logs at, at once and until it restarts (then
+   * `LOG_LEVEL` holds again): `debug` while looking into a problem, say, and back. The change is
+   * logged at `warn`, with who made it. Each replica has its own level: the answer names the one
+   * that changed.
+   */
+  @Put('log-level')
+  @ApiOperation({ summary: "Change a replica's log level", operationId: 'adminSetLogLevel' })
+  @ApiBody({ type: SetLogLevelDto })
+  @ApiProblems(400)
+  setLogLevel(@CurrentUser() user: AuthUser, @Body() body: SetLogLevelDto): LogLevelDto {
+    this.logLevels.set(body.level, user.id);
+    return LogLevelDto.from(this.logLevels);
   }
 }

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
+import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import {
   createRootLogger,
   droppedLogLines,
   LazyChildLogger,
+  LogLevels,
+  logRequests,
   requestLineWriter,
   withoutSignature,
 } from './logging.js';
@@ -203,5 +206,92 @@ describe('LazyChildLogger', () => {
     expect(response.statusCode).toBe(200);
     const handled = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string });
     expect(handled.find((line) => line.msg === 'handled')?.reqId).toBe('req-abc');
+  });
+});
+
+describe('LogLevels', () => {
+  type Line = { level: number; msg: string; reqId?: string; req?: { url: string } } & Record<
+    string,
+    unknown
+  >;
+
+  /** A Fastify app on a capturing root logger, with the request line and lazy request loggers. */
+  async function serving(level: 'info' | 'silent') {
+    const { logger, lines } = capturing(level);
+    const { fastify, LogController } = await import('fastify');
+    const { lazyChildLogger } = await import('./logging.js');
+    // As `createApp` makes it: Fastify's own request lines off, ours on.
+    const app = fastify({
+      loggerInstance: logger,
+      childLoggerFactory: lazyChildLogger,
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    // Typed with pino's logger, Fastify's instance is not the default-typed one `logRequests` takes.
+    logRequests(app as unknown as FastifyInstance, logger);
+    app.get('/:name', (request) => {
+      request.log.info('handled at info');
+      request.log.warn('handled at warn');
+      return 'ok';
+    });
+    const levels = new LogLevels(logger, level);
+    const get = async (name: string) => {
+      expect((await app.inject({ url: `/${name}` })).statusCode).toBe(200);
+      await settle();
+    };
+    const parsed = () => lines.map((line) => JSON.parse(line) as Line);
+    return { app, levels, get, parsed };
+  }
+
+  it('changes what every logger writes at once: the request line, request loggers, the root', async () => {
+    const { app, levels, get, parsed } = await serving('info');
+    await get('first');
+    levels.set('warn', 'admin-1');
+    await get('second');
+    levels.set('info', 'admin-1');
+    await get('third');
+    await app.close();
+
+    const urls = parsed()
+      .filter((line) => line.msg === 'request completed')
+      .map((line) => line.req?.url);
+    expect(urls).toEqual(['/first', '/third']);
+    const handled = parsed()
+      .filter((line) => line.msg.startsWith('handled'))
+      .map((line) => line.msg);
+    expect(handled).toEqual([
+      'handled at info',
+      'handled at warn',
+      'handled at warn',
+      'handled at info',
+      'handled at warn',
+    ]);
+    const changes = parsed().filter((line) => line.msg === 'log level changed');
+    expect(changes).toEqual([
+      expect.objectContaining({ level: 40, from: 'info', to: 'warn', by: 'admin-1' }),
+      expect.objectContaining({ level: 40, from: 'warn', to: 'info', by: 'admin-1' }),
+    ]);
+    expect({ current: levels.current, configured: levels.configured }).toEqual({
+      current: 'info',
+      configured: 'info',
+    });
+  });
+
+  it('says so where either level shows warnings: after leaving silent, before going silent', async () => {
+    const { app, levels, get, parsed } = await serving('silent');
+    await get('unseen');
+    levels.set('info', 'admin-2');
+    await get('seen');
+    levels.set('silent', 'admin-2');
+    await get('unseen-again');
+    await app.close();
+
+    expect(parsed().map((line) => [line.msg, line.to ?? line.req?.url ?? null])).toEqual([
+      ['log level changed', 'info'],
+      ['handled at info', null],
+      ['handled at warn', null],
+      ['request completed', '/seen'],
+      ['log level changed', 'silent'],
+    ]);
+    expect(levels.configured).toBe('silent');
   });
 });

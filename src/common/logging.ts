@@ -259,11 +259,13 @@ function jsonString(value: string): string {
 /**
  * One line per request, when it is answered (Fastify's own request logging, off, writes two):
  * its id (`reqId`, as every line logged while serving it), method, URL, status and time taken.
+ * At `info` and below, asked on every request: the level can change while the service runs
+ * (`LogLevels`).
  */
 export function logRequests(fastify: FastifyInstance, logger: Pino): void {
-  if (!logger.isLevelEnabled('info')) return;
   const write = requestLineWriter(logger);
   fastify.addHook('onResponse', (request, reply, done) => {
+    if (!logger.isLevelEnabled('info')) return done();
     write(request.id, {
       method: request.method,
       url: withoutSignature(request.url),
@@ -347,6 +349,40 @@ export class LazyChildLogger implements FastifyBaseLogger {
 
   private get logger(): FastifyBaseLogger {
     return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+}
+
+/**
+ * The root logger's level while the service runs. `LOG_LEVEL` sets it at start; an admin can
+ * change it on one replica (`PUT /admin/log-level`), to `debug` while looking into a problem, say,
+ * and back; a restart returns to `LOG_LEVEL`. Every logger follows at once: Nest's
+ * (`PinoNestLogger`, on the root), each request's (`LazyChildLogger`, made from the root when
+ * first used) and the request line (`logRequests`, which asks on every request). Nothing here
+ * keeps a child of the root, whose level would stay as it was.
+ */
+export class LogLevels {
+  constructor(
+    private readonly root: Pino,
+    /** `LOG_LEVEL`: what the service started at, and starts at again. */
+    readonly configured: LogLevel,
+  ) {}
+
+  get current(): LogLevel {
+    return this.root.level as LogLevel;
+  }
+
+  /**
+   * Sets the level, and says so at `warn` (with who asked): before the change where the new level
+   * hides warnings, after it where the old one did, once where both show them.
+   */
+  set(level: LogLevel, by: string): void {
+    const from = this.current;
+    const say = () =>
+      this.root.warn({ context: 'LogLevels', from, to: level, by }, 'log level changed');
+    const shownBefore = this.root.isLevelEnabled('warn');
+    if (shownBefore) say();
+    this.root.level = level;
+    if (!shownBefore && this.root.isLevelEnabled('warn')) say();
   }
 }
 

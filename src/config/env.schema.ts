@@ -16,7 +16,7 @@ import {
 } from './env.decorators.js';
 import { ProviderVariables } from './env.providers.js';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DATABASE_DRIVERS = ['sqlite', 'cosmos', 'mongo'] as const;
 export const BLOB_DRIVERS = ['local', 'azure', 's3'] as const;

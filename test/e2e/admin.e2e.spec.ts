@@ -48,11 +48,13 @@ describe('e2e: admin', () => {
     }, `generation ${accepted.body.id}`);
   }
 
-  const ADMIN_ROUTES: [method: 'get' | 'patch', path: string][] = [
+  const ADMIN_ROUTES: [method: 'get' | 'patch' | 'put', path: string][] = [
     ['get', '/api/v1/admin/users'],
     ['patch', '/api/v1/admin/users/:ada'],
     ['get', '/api/v1/admin/images'],
     ['get', '/api/v1/admin/generations'],
+    ['get', '/api/v1/admin/log-level'],
+    ['put', '/api/v1/admin/log-level'],
   ];
 
   it.each(ADMIN_ROUTES)(
@@ -189,6 +191,37 @@ describe('e2e: admin', () => {
       404,
     );
     expectProblem(await t.http.patch(`/api/v1/admin/users/${ada.id}`).set(root.auth).send({}), 400);
+  });
+
+  it('reads and changes the log level of the replica that answers, and names a bad level', async () => {
+    const levelPath = '/api/v1/admin/log-level';
+    const before = await t.http.get(levelPath).set(root.auth).expect(200);
+    // startApp runs the service at LOG_LEVEL=silent.
+    expect(before.body).toEqual({
+      level: 'silent',
+      configured: 'silent',
+      instance: expect.stringMatching(/.:\d+$/),
+    });
+
+    for (const body of [{ level: 'loud' }, {}, { level: 'warn', extra: 1 }]) {
+      const refused = await t.http.put(levelPath).set(root.auth).send(body);
+      expectProblem(refused, 400);
+      const fields = (refused.body.errors as { field: string }[]).map((e) => e.field);
+      expect(fields).toContain('level' in body && body.level === 'warn' ? 'extra' : 'level');
+    }
+    expect((await t.http.get(levelPath).set(root.auth).expect(200)).body.level).toBe('silent');
+
+    try {
+      const changed = await t.http
+        .put(levelPath)
+        .set(root.auth)
+        .send({ level: 'error' })
+        .expect(200);
+      expect(changed.body).toEqual({ ...before.body, level: 'error' });
+      expect((await t.http.get(levelPath).set(root.auth).expect(200)).body).toEqual(changed.body);
+    } finally {
+      await t.http.put(levelPath).set(root.auth).send({ level: 'silent' }).expect(200);
+    }
   });
 
   it('lists everyone’s images and generations, private ones too, with the users’ filters', async () => {

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
+import { MAX_PENDING_LOG_BYTES, type LogOutput } from '../../src/common/logging.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { TEST_STORE_READ_TIMEOUT_MS } from './store-timeout.js';
 
@@ -36,6 +37,23 @@ export const THROTTLING_OFF: Record<string, string> = {
 };
 
 /**
+ * Where test apps log: a file per test worker, `test-artifacts/app-logs/<pid>.log`, not the
+ * test run's output. Apps start at LOG_LEVEL=silent, but a test may raise the level (the contract
+ * fuzz sets it as an admin can, `PUT /admin/log-level`). Opened once per test file, and never
+ * closed: a logger may still write to it after its app has closed.
+ */
+let logOutput: LogOutput | undefined;
+function testLogOutput(): LogOutput {
+  if (!logOutput) {
+    const dir = new URL('../../test-artifacts/app-logs/', import.meta.url).pathname;
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(join(dir, `${process.pid}.log`), 'a');
+    logOutput = { fd, maxPendingBytes: MAX_PENDING_LOG_BYTES };
+  }
+  return logOutput;
+}
+
+/**
  * The real app (same `createApp` as `server.ts`) on a fresh DATA_DIR: SQLite file, local blobs,
  * offline provider. `env` overrides any variable.
  */
@@ -53,7 +71,7 @@ export async function startApp(
     ...THROTTLING_OFF,
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { logOutput: testLogOutput() });
   return {
     app,
     http: request(app.getHttpServer()),

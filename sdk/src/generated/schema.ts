@@ -298,6 +298,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/log-level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a replica's log level
+         * @description The level the replica that answers logs at, and the one it started at (`LOG_LEVEL`).
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        get: operations["adminGetLogLevel"];
+        /**
+         * Change a replica's log level
+         * @description Changes the level the replica that answers logs at, at once and until it restarts (then
+         *     `LOG_LEVEL` holds again): `debug` while looking into a problem, say, and back. The change is
+         *     logged at `warn`, with who made it. Each replica has its own level: the answer names the one
+         *     that changed.
+         *
+         *     Admins only; an API key needs the `admin` scope.
+         */
+        put: operations["adminSetLogLevel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/prompts": {
         parameters: {
             query?: never;
@@ -1052,6 +1083,29 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
             items: components["schemas"]["GenerationDto"][];
+        };
+        /**
+         * @description From the fewest lines (`fatal`) to the most (`trace`); `silent` logs nothing.
+         * @enum {string}
+         */
+        LogLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+        LogLevelDto: {
+            /** @description What this replica logs at now. */
+            level: components["schemas"]["LogLevel"];
+            /** @description `LOG_LEVEL`: what this replica started at, and starts at again when it restarts. */
+            configured: components["schemas"]["LogLevel"];
+            /**
+             * @description The replica that answered (its host and pid): each replica has its own level, and a change
+             *     reaches only the replica that answers it.
+             */
+            instance: string;
+        };
+        SetLogLevelDto: {
+            /**
+             * @description `info` (the default) logs one line per request; `warn` leaves those out; `debug` and `trace`
+             *     add detail; `silent` logs nothing.
+             */
+            level: components["schemas"]["LogLevel"];
         };
         CreatePromptDto: {
             /** @description How to make the prompt; defaults to `literal` when `prompt` is given, else the configured default. */
@@ -2353,6 +2407,131 @@ export interface operations {
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminGetLogLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogLevelDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    adminSetLogLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLogLevelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogLevelDto"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field at fault */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A dependency is unavailable; `Retry-After` says when to try again */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
@@ -8,7 +8,10 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { ROLE } from '../../common/api-enums.js';
+import { LOG_LEVEL, ROLE } from '../../common/api-enums.js';
+import { INSTANCE } from '../../common/ids.js';
+import type { LogLevels } from '../../common/logging.js';
+import { LOG_LEVELS, type LogLevel } from '../../config/env.schema.js';
 import { PageQueryDto } from '../../common/pagination.dto.js';
 import { UserDto } from '../../auth/dto/user.dto.js';
 import { MyImageQueryDto } from '../../gallery/dto/image.dto.js';
@@ -57,4 +60,35 @@ export class AdminGenerationQueryDto extends GenerationListQueryDto {
   @IsOptional()
   @IsUUID()
   ownerId?: string;
+}
+
+/** A replica's log level: now, and at start. */
+export class LogLevelDto {
+  /** What this replica logs at now. */
+  @ApiProperty(LOG_LEVEL)
+  level: LogLevel;
+
+  /** `LOG_LEVEL`: what this replica started at, and starts at again when it restarts. */
+  @ApiProperty(LOG_LEVEL)
+  configured: LogLevel;
+
+  /**
+   * The replica that answered (its host and pid): each replica has its own level, and a change
+   * reaches only the replica that answers it.
+   */
+  instance: string;
+
+  static from(levels: LogLevels): LogLevelDto {
+    return { level: levels.current, configured: levels.configured, instance: INSTANCE };
+  }
+}
+
+export class SetLogLevelDto {
+  /**
+   * `info` (the default) logs one line per request; `warn` leaves those out; `debug` and `trace`
+   * add detail; `silent` logs nothing.
+   */
+  @ApiProperty(LOG_LEVEL)
+  @IsIn(LOG_LEVELS)
+  level: LogLevel;
 }
