@@ -11,29 +11,25 @@
 // deep page, uncacheable page and search at 10k, 100k, and 1M with BENCH_IMAGES=1000000), the
 // start-up row (spawn → /health/ready, idle RSS) and one line of ratios against the goals.
 //
-// The request log's cost is measured on two more instances of the service that serve the same two
-// targets (hot and uncacheable page 1) and nothing else, one at LOG_LEVEL=info and one at warn:
-// the main instance also serves search, content and thumbnails, and its heap after them made a
-// comparison with the warn instance measure more than the log line. The twins run as pairs, back
-// to back in alternating order, and the cost is the median of the rounds' pairs (see `measure`):
-// BENCH_LOG_ROUNDS (8) pairs of 2 s runs, after the other targets, and the ratio line prints the
-// pairs' range. On a machine whose speed moves by half within minutes, one pair of two runs can
-// say anything from -30% to +50%: a median of 8 leans less on any one of them than a median of 3,
-// and the range says how far to trust it.
-//
-// Bare node:http and the main instance's hot page run in those pairs too, and the ratio line
-// prints each instance's hot page against bare there, seconds apart. Three processes running the
-// same code on the same page differ by up to 1.6× in CPU a request, and which one is slowest
-// changes between runs (most often the main instance). In one profiled run the main instance's
-// collections of the young generation cost 12.5% of its time against 3.7% for a twin: V8 sizes
-// each process's young generation from that process's own history (issue 11's notes). The
-// goal's number stays the main instance's, from the interleaved rounds.
+// The request log's cost is measured in the service itself, at LOG_LEVEL=info and at warn in turn:
+// before each run the bench sets the level as an admin does (`PUT /api/v1/admin/log-level`). Two
+// processes cannot measure it: processes running the same code on the same page differed by up to
+// 1.6× in CPU a request here, and which one was slower changed between runs (issue 11's notes).
+// The two levels run as pairs, back to back, their order swapped every other round, and the cost
+// is the median of the rounds' pairs (see `measure`): BENCH_LOG_ROUNDS (8) rounds of bare
+// node:http, then a pair of 2 s runs of hot page 1, then a pair of uncacheable page 1, after the
+// other targets; the ratio line prints the pairs' range. On a machine whose speed moves by half
+// within minutes, one pair of two runs can say anything from -30% to +50%: a median of 8 leans
+// less on any one of them than a median of 3, and the range says how far to trust it. The ratio
+// line also prints the hot page against the bare run of its round, seconds apart, at each level.
+// The goal's number stays the one from the interleaved rounds (at info).
 //
 // Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without nginx the content
 // rows have no ceiling, without wrk the bench stops and says so. Not part of `npm test`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,8 +37,8 @@ import sharp from 'sharp';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
 /**
- * Where to keep CPU profiles (`--cpu-prof`) of the service's instances (main, warn, info-twin:
- * one folder each, written when they stop) and `windows.json`, when each target ran (µs on the
+ * Where to keep CPU profiles (`--cpu-prof`) of the service's main instance (in `main/`, written
+ * when it stops) and `windows.json`, when each target ran (µs on the
  * profiles' clock). Unset: no profiling. Profiling slows each instance by a few percent.
  */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
@@ -444,20 +440,19 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /**
  * Runs every target once per round, rounds interleaved; returns each target's medians and runs.
- * Targets of a `pairs` group (the log twins) run back to back, each pair's two in turn, in the
- * opposite order every other round: a comparison of two processes then sees the machine as it was
- * within seconds, whichever goes first (this machine's speed drifts by several percent over a
- * minute).
+ * The two targets of a pair (the same `pairs`: a page at two log levels) run back to back, their
+ * order swapped every other round: a comparison then sees the machine as it was within seconds,
+ * and each of the two runs as often first (after whatever ran before the pair) as second (this
+ * machine's speed drifts by several percent over a minute). A target's `before` runs before each
+ * of its runs (the log pairs set the service's level).
  */
-function measure(targets, rounds) {
+async function measure(targets, rounds) {
   const runs = new Map(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= rounds; round++) {
-    const pairs = targets.filter((t) => t.pairs);
-    const flipped = round % 2 === 0 ? pairs.toReversed() : pairs;
-    let nextPaired = 0;
-    const order = targets.map((t) => (t.pairs ? flipped[nextPaired++] : t));
+    const order = round % 2 === 0 ? swapPairs(targets) : targets;
     for (const target of order) {
       log(`round ${round}/${rounds}: ${target.name}`);
+      await target.before?.();
       const startUs = nowUs();
       const origin = new URL(target.url).origin;
       const cpuBefore = serverCpuUs(origin);
@@ -489,6 +484,14 @@ function measure(targets, rounds) {
   return results;
 }
 
+/** `targets` with each pair's targets in the other order, in the same places. */
+function swapPairs(targets) {
+  const reversed = new Map();
+  for (const t of targets)
+    if (t.pairs) reversed.set(t.pairs, [t, ...(reversed.get(t.pairs) ?? [])]);
+  return targets.map((t) => (t.pairs ? reversed.get(t.pairs).shift() : t));
+}
+
 /** The gallery targets of one store. */
 function galleryTargets(appUrl, { deepPage, deepCursor }, suffix = '') {
   const page = `${appUrl}/api/v1/images?limit=${PAGE}`;
@@ -513,9 +516,54 @@ const files = await sampleFiles();
 const mainDir = join(workDir, 'main');
 mkdirSync(mainDir);
 const store = await seed(mainDir, IMAGES, files);
-const app = await startApp(mainDir, {}, 'main');
-const quiet = await startApp(mainDir, { LOG_LEVEL: 'warn' }, 'warn');
-const logged = await startApp(mainDir, { LOG_LEVEL: 'info' }, 'info-twin');
+const BENCH_ADMIN = 'bench-admin@example.com';
+const app = await startApp(mainDir, { ADMIN_EMAILS: BENCH_ADMIN }, 'main');
+
+/** An admin's access token on the main instance: an account made now (tokens expire). */
+async function adminToken() {
+  const { status, body } = await send('POST', '/api/v1/auth/register', {
+    email: BENCH_ADMIN,
+    password: 'bench admin password',
+  });
+  if (status !== 201) throw new Error(`registering the bench's admin: ${status}`);
+  return body.accessToken;
+}
+
+/** Sets the main instance's log level, as an admin does, and checks that it took. */
+async function setLogLevel(token, level) {
+  const { status, body } = await send('PUT', '/api/v1/admin/log-level', { level }, token);
+  if (status !== 200 || body.level !== level) {
+    throw new Error(`setting the log level to ${level}: ${status} ${JSON.stringify(body)}`);
+  }
+}
+
+/**
+ * A JSON request to the main instance on a connection of its own (fetch's pool kept connections
+ * that the service had closed, idle, minutes before, and failed its next write with EPIPE).
+ */
+function send(method, path, json, token) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${app.url}${path}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(json));
+  });
+}
 
 const firstPage = await (await fetch(`${app.url}/api/v1/images?limit=${PAGE}`)).arrayBuffer();
 const bodyFile = join(workDir, 'page1.json');
@@ -577,33 +625,31 @@ const targets = [
   },
   ...contentTargets,
 ];
-// The log twins (see the top of this file), each pair back to back (see `measure`), and beside
-// them bare node:http and the main instance's hot page: the hot page against bare, measured
-// seconds apart, on each of the three instances (see the top of this file).
+// The log levels (see the top of this file), each pair back to back (see `measure`), and beside
+// them bare node:http: the hot page against bare, measured seconds apart, at each level.
+let token;
+const atLevel = (level) => () => setLogLevel(token, level);
 const logTargets = [
-  { name: 'bare node:http, in the pairs', url: bare },
-  {
-    name: 'hot page 1, main instance, in the pairs',
-    url: `${app.url}/api/v1/images?limit=${PAGE}`,
-  },
-  { name: 'hot page 1, LOG_LEVEL=warn', url: `${quiet.url}/api/v1/images?limit=${PAGE}` },
-  { name: 'hot page 1, LOG_LEVEL=info twin', url: `${logged.url}/api/v1/images?limit=${PAGE}` },
-  {
-    name: 'uncacheable page 1, LOG_LEVEL=warn',
-    url: `${quiet.url}/api/v1/images?limit=${PAGE}`,
-    uncacheable: true,
-  },
-  {
-    name: 'uncacheable page 1, LOG_LEVEL=info twin',
-    url: `${logged.url}/api/v1/images?limit=${PAGE}`,
-    uncacheable: true,
-  },
-].map((target) => ({ ...target, pairs: true, seconds: LOG_SECONDS }));
+  { name: 'bare node:http, in the pairs', url: bare, seconds: LOG_SECONDS },
+  ...['hot page 1', 'uncacheable page 1'].flatMap((page) =>
+    ['info', 'warn'].map((level) => ({
+      name: `${page}, LOG_LEVEL=${level}`,
+      url: `${app.url}/api/v1/images?limit=${PAGE}`,
+      uncacheable: page.startsWith('uncacheable'),
+      seconds: LOG_SECONDS,
+      pairs: page,
+      before: atLevel(level),
+    })),
+  ),
+];
 wrk(bare); // warm-up of the load generator
 // Warm-up of every server (JIT, caches).
-for (const target of [...targets, ...logTargets]) wrk(target.url, target);
-const results = measure(targets, ROUNDS);
-for (const [name, result] of measure(logTargets, LOG_ROUNDS)) results.set(name, result);
+for (const target of targets) wrk(target.url, target);
+const results = await measure(targets, ROUNDS);
+// Now: an access token expires, and a connection idle for the rounds above would be closed.
+token = await adminToken();
+for (const [name, result] of await measure(logTargets, LOG_ROUNDS)) results.set(name, result);
+await setLogLevel(token, 'info');
 /** A process's resident memory now, in MB (Linux). */
 const rssOf = (pid) => {
   try {
@@ -612,18 +658,13 @@ const rssOf = (pid) => {
     return NaN;
   }
 };
-const loadedRss = {
-  info: rssOf(app.child.pid),
-  warn: rssOf(quiet.child.pid),
-  twin: rssOf(logged.child.pid),
-};
-await Promise.all([stop(quiet.child), stop(logged.child)]);
+const loadedRss = rssOf(app.child.pid);
 
 const r = (name) => results.get(name);
 const bareRps = r(targets[0].name).rps;
 const pinning = PIN ? 'servers on core 0, wrk on core 1' : 'no taskset: not pinned';
 console.log(
-  `\n## ${IMAGES.toLocaleString('en')} images, ${PAGE} per page, ${CONNECTIONS} connections (search ${SEARCH_CONNECTIONS}), ${SECONDS} s × ${ROUNDS} rounds interleaved (log twins: ${LOG_SECONDS} s × ${LOG_ROUNDS} pairs), medians; ${pinning}; node ${process.version}\n`,
+  `\n## ${IMAGES.toLocaleString('en')} images, ${PAGE} per page, ${CONNECTIONS} connections (search ${SEARCH_CONNECTIONS}), ${SECONDS} s × ${ROUNDS} rounds interleaved (log levels: ${LOG_SECONDS} s × ${LOG_ROUNDS} pairs), medians; ${pinning}; node ${process.version}\n`,
 );
 console.log(
   '| target | req/s (median) | rounds range | p50 ms | p95 ms | p99 ms | vs bare | server CPU µs/req |',
@@ -640,7 +681,7 @@ console.log(
 );
 
 console.log(
-  `\nRSS after the rounds: the service at LOG_LEVEL=info ${loadedRss.info.toFixed(0)} MB (its log piped to a file; every target), its twins at info ${loadedRss.twin.toFixed(0)} MB and at warn ${loadedRss.warn.toFixed(0)} MB (hot and uncacheable page 1 only)`,
+  `\nRSS after the rounds: ${loadedRss.toFixed(0)} MB (the service, its log piped to a file)`,
 );
 
 // ------------------------------------------------------------------------------- growth table
@@ -666,7 +707,7 @@ for (const size of [10_000, 100_000, 1_000_000].filter((n) => n <= IMAGES)) {
   const otherApp = await startApp(dir);
   const gTargets = galleryTargets(otherApp.url, other);
   for (const target of gTargets) wrk(target.url, target);
-  growth.push(row(size, measure(gTargets, 1), other.deepPage));
+  growth.push(row(size, await measure(gTargets, 1), other.deepPage));
   await stop(otherApp.child);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -724,9 +765,9 @@ const search = r('search q=lighthouse');
 const nestRps = r('minimal Nest, page as an object').rps;
 const content = r(contentTargets[0].name).rps;
 const thumb = r(contentTargets[1].name).rps;
-/** The log's cost: the median over rounds of each round's pair, info twin against warn. */
+/** The log's cost: the median over rounds of each round's pair, info against warn. */
 const logCostOf = (page) => {
-  const info = r(`${page}, LOG_LEVEL=info twin`).runs;
+  const info = r(`${page}, LOG_LEVEL=info`).runs;
   const warn = r(`${page}, LOG_LEVEL=warn`).runs;
   const costs = info.map((run, round) => (1 - run.rps / warn[round].rps) * 100);
   return `${median(costs).toFixed(0)}% ${page.split(' ')[0]} (pairs ${span(costs, 0)}%)`;
@@ -737,7 +778,7 @@ const pairedHot = (name) => {
   return median(r(name).runs.map((run, round) => run.rps / bareRuns[round].rps)).toFixed(2);
 };
 console.log(
-  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5; in the pairs at the end: main ${pairedHot('hot page 1, main instance, in the pairs')}×, twins ${pairedHot('hot page 1, LOG_LEVEL=warn')}× at warn and ${pairedHot('hot page 1, LOG_LEVEL=info twin')}× at info) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone, which is ${nginx ? ratio(r(contentTargets.at(-1).name).rps, r(contentTargets[3].name).rps) : 'n/a'}× nginx) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${logCostOf('hot page 1')}, ${logCostOf('uncacheable page 1')} (≤ 10%)`,
+  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5; in the pairs at the end: ${pairedHot('hot page 1, LOG_LEVEL=info')}× at info, ${pairedHot('hot page 1, LOG_LEVEL=warn')}× at warn) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${nginx ? ratio(content, r(contentTargets[2].name).rps) : 'n/a'}× nginx, thumbnail ${nginx ? ratio(thumb, r(contentTargets[3].name).rps) : 'n/a'}× nginx (≥ 0.7; ${ratio(thumb, r(contentTargets.at(-1).name).rps)}× Fastify alone, which is ${nginx ? ratio(r(contentTargets.at(-1).name).rps, r(contentTargets[3].name).rps) : 'n/a'}× nginx) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${logCostOf('hot page 1')}, ${logCostOf('uncacheable page 1')} (≤ 10%)`,
 );
 // The servers' child processes would keep this one alive: the exit handler stops them.
 process.exit(0);
