@@ -557,7 +557,13 @@ function send(method, path, json, token) {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode, body: JSON.parse(text) });
+          } catch {
+            reject(new Error(`${method} ${path}: ${res.statusCode}, not JSON: ${text}`));
+          }
+        });
       },
     );
     req.on('error', reject);
