@@ -1,7 +1,8 @@
-// Login-flood benchmark (`npm run bench:flood`): starts the built service (`node dist/main.js`) on
-// a temporary data dir with throttling off, makes one image, then measures image content and
-// `/health/ready` latency while idle and while 16 clients send wrong-password logins as fast as
-// they are answered (scrypt, 128 MiB each). Prints p50/p99/max and the logins answered.
+// Login-flood benchmark (`npm run bench:flood`): starts the built service
+// (`node dist/bundle/main.js`) on a temporary data dir with throttling off, makes one image, then
+// measures image content and `/health/ready` latency while idle and while 16 clients send
+// wrong-password logins as fast as they are answered (scrypt, 128 MiB each). Prints p50/p99/max
+// and the logins answered.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,7 +21,7 @@ const port = await new Promise((resolve) => {
 });
 const base = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'image-forge-flood-'));
-const server = spawn(process.execPath, ['dist/main.js'], {
+const server = spawn(process.execPath, ['dist/bundle/main.js'], {
   env: {
     ...process.env,
     PORT: String(port),

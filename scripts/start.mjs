@@ -13,7 +13,7 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = join(root, 'dist', 'main.js');
+const entry = join(root, 'dist', 'bundle', 'main.js');
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** What the build is made from (those that exist): a change to any of them means rebuilding. */
@@ -26,6 +26,7 @@ const SOURCES = [
   'tsconfig.json',
   'tsconfig.build.json',
   'nest-cli.json',
+  'scripts/bundle.mjs',
 ];
 
 /** Newest mtime under `path` (a file or a folder); dot-files (editor swap files) don't count. */
@@ -49,7 +50,7 @@ function stale() {
 
 /** `npm run build` (whatever it builds: the service, the dashboard), with the npm running us. */
 function build() {
-  process.stderr.write('Building (dist/main.js is missing or older than the sources)...\n');
+  process.stderr.write('Building (dist/bundle/main.js is missing or older than the sources)...\n');
   const npm = process.env.npm_execpath;
   const result = npm
     ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio: 'inherit' })

@@ -8,7 +8,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemDto } from '../common/problem.dto.js';
 
-/** `web/dist`, from `src/web/` (tests) and from `dist/web/` (the built service) alike. */
+/**
+ * `web/dist`, from `src/web/` (tests), `dist/web/` (tsc's output) and `dist/bundle/` (the built
+ * service, scripts/bundle.mjs) alike: each is two folders below the repository.
+ */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** Paths that belong to the service: never answered with the dashboard, even when unknown. */

@@ -29,7 +29,7 @@ import { waitFor } from '../support/wait.js';
 
 const START_SCRIPT = new URL('../../scripts/start.mjs', import.meta.url).pathname;
 
-/** The stand-in for dist/main.js: answers every path (so /health/live), stops on a signal. */
+/** The stand-in for dist/bundle/main.js: answers every path (so /health/live), stops on a signal. */
 const FAKE_SERVER = `
 import { createServer } from 'node:http';
 import { appendFileSync } from 'node:fs';
@@ -54,8 +54,8 @@ const FAKE_BUILD = `
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 if (process.env.FAIL_BUILD) { console.error('build failed on purpose'); process.exit(3); }
 appendFileSync('builds.log', 'built\\n');
-mkdirSync('dist', { recursive: true });
-writeFileSync('dist/main.js', readFileSync('server.mjs'));
+mkdirSync('dist/bundle', { recursive: true });
+writeFileSync('dist/bundle/main.js', readFileSync('server.mjs'));
 `;
 
 interface Started {
@@ -192,7 +192,7 @@ describe('npm start (scripts/start.mjs)', () => {
     if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
   };
 
-  it('builds with `npm run build` when dist/main.js is missing, serves, and stops on SIGTERM to its pid', async () => {
+  it('builds with `npm run build` when dist/bundle/main.js is missing, serves, and stops on SIGTERM to its pid', async () => {
     const started = await start(process.execPath, ['scripts/start.mjs']);
     expect(builds()).toBe(1);
 
@@ -228,13 +228,14 @@ describe('npm start (scripts/start.mjs)', () => {
     }
   });
 
-  it('rebuilds only when dist/main.js is older than a source, web or sdk file, or package.json', async () => {
+  it('rebuilds only when dist/bundle/main.js is older than a source, web or sdk file, the bundler, or package.json', async () => {
     const watched = [
       'src/main.ts',
       'src/deep/er/module.ts',
       'web/index.html',
       'web/src/app/page.tsx',
       'sdk/src/client.ts',
+      'scripts/bundle.mjs',
       'package.json',
     ];
     for (const path of watched) {
@@ -250,12 +251,12 @@ describe('npm start (scripts/start.mjs)', () => {
     await run();
     expect(builds()).toBe(1);
     // Built after every source: nothing to do.
-    setMtime('dist/main.js', -30);
+    setMtime('dist/bundle/main.js', -30);
     await run();
     expect(builds()).toBe(1);
 
     for (const [i, path] of watched.entries()) {
-      setMtime('dist/main.js', -30);
+      setMtime('dist/bundle/main.js', -30);
       setMtime(path, -10);
       await run();
       expect({ path, builds: builds() }).toEqual({ path, builds: i + 2 });
