@@ -4,24 +4,27 @@
  * provider that never answers, or on an image step that never returns, exits within
  * SHUTDOWN_GRACE_MS + 2 s and hands the job back to the queue; a second signal exits at once.
  *
- * The process is the service built from the working tree's sources by `tsc` into a scratch folder
- * (dist/ may be stale), with the image worker script beside it as `nest build` ships it.
+ * The process is the service as production runs it (`dist/bundle/main.js`), built from the working
+ * tree's sources into a scratch folder (test/support/built-service.ts).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessLifecycle } from '../../src/lifecycle/process-lifecycle.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai.fake.js';
-import { register, startApp, THROTTLING_OFF, type TestApp } from '../support/app.js';
+import { register, startApp, type TestApp } from '../support/app.js';
+import {
+  buildService,
+  startService,
+  type BuiltService,
+  type ServiceProcess,
+} from '../support/built-service.js';
 import { waitFor } from '../support/wait.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const GRACE_MS = 2000;
 /** What the issue allows past the grace. */
 const EXIT_BOUND_MS = GRACE_MS + 2000;
@@ -50,88 +53,36 @@ describe('e2e: draining (in process)', () => {
   });
 });
 
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly dataDir: string;
-  readonly output: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () => {
-  const build = join(ROOT, 'node_modules', '.cache', `image-forge-shutdown-${process.pid}`);
+  let build: BuiltService;
   let openai: OpenAiFake;
-  let server: Server | undefined;
+  let server: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    rmSync(build, { recursive: true, force: true });
-    // Type errors elsewhere in a tree being edited do not stop the emit; a missing main.js does.
-    await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'tsc'),
-      ['-p', 'tsconfig.build.json', '--outDir', build, '--sourceMap', 'false'],
-      { cwd: ROOT },
-    ).catch(() => undefined);
-    expect(existsSync(join(build, 'main.js'))).toBe(true);
-    const worker = join('generations', 'image-worker', 'image-worker.mjs');
-    mkdirSync(join(build, 'generations', 'image-worker'), { recursive: true });
-    copyFileSync(join(ROOT, 'src', worker), join(build, worker));
-    // Under node_modules/ no package scope applies: say that these files are ES modules.
-    writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
+    build = await buildService('image-forge-shutdown');
     openai = await startOpenAiFake();
   }, 120_000);
   afterEach(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    if (server) rmSync(server.dataDir, { recursive: true, force: true });
+    await server?.stop();
     server = undefined;
   });
   afterAll(async () => {
     await openai?.close();
-    rmSync(build, { recursive: true, force: true });
+    build?.remove();
   });
 
-  async function start(env: Record<string, string>): Promise<Server> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'image-forge-shutdown-'));
-    // Not Jest's VM-modules flag, nor a hang the test did not ask for.
-    const inherited = { ...process.env };
-    delete inherited.NODE_OPTIONS;
-    delete inherited.IMAGE_WORKER_TEST_HANG;
-    const child = spawn(process.execPath, [join(build, 'main.js')], {
-      cwd: dataDir,
-      env: {
-        ...inherited,
-        ...THROTTLING_OFF,
-        NODE_ENV: 'test',
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        GENERATION_POLL_MS: '100',
-        SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // 'close', not 'exit': the last lines it wrote are read by then.
-    const exited = once(child, 'close').then(([code, signal]) => ({
-      code: code as number | null,
-      signal: signal as NodeJS.Signals | null,
-    }));
-    const port = await waitFor(
-      async () => /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1],
-      `the server to listen:\n${output}`,
-      30_000,
-    );
-    server = { child, url: `http://127.0.0.1:${port}`, dataDir, output: () => output, exited };
+  async function start(env: Record<string, string>): Promise<ServiceProcess> {
+    server = await startService(build.bundle, { SHUTDOWN_GRACE_MS: String(GRACE_MS), ...env });
     return server;
   }
 
-  async function api(s: Server, method: string, path: string, body?: object, token?: string) {
+  async function api(
+    s: ServiceProcess,
+    method: string,
+    path: string,
+    body?: object,
+    token?: string,
+  ) {
     const response = await fetch(s.url + path, {
       method,
       headers: {
@@ -149,7 +100,10 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
   }
 
   /** Registers, submits `body` and waits until the job is running; returns its id. */
-  async function runningJob(s: Server, body: object): Promise<{ id: string; token: string }> {
+  async function runningJob(
+    s: ServiceProcess,
+    body: object,
+  ): Promise<{ id: string; token: string }> {
     const user = await api(s, 'POST', '/api/v1/auth/register', {
       email: `shutdown-${Date.now()}@example.com`,
       password: 'correct horse battery',
@@ -170,7 +124,7 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
    * how it ended.
    */
   async function terminate(
-    s: Server,
+    s: ServiceProcess,
     token: string,
   ): Promise<{ ms: number; signal: NodeJS.Signals | null }> {
     const sent = Date.now();
@@ -188,7 +142,7 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
     return { ms, signal };
   }
 
-  async function statusOf(s: Server, jobId: string) {
+  async function statusOf(s: ServiceProcess, jobId: string) {
     const sqlite = new SqliteDatabase(join(s.dataDir, 'image-forge.db'));
     try {
       return await new SqliteJobsRepository(sqlite).findById(jobId);
@@ -225,7 +179,7 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
 
   it('a shutdown that overruns its grace (a close that never ends) is cut off by the hard exit', async () => {
     // GracefulShutdown itself, as built, around an app whose close hangs for ever.
-    const script = join(build, 'overrun.mjs');
+    const script = join(build.out, 'overrun.mjs');
     writeFileSync(
       script,
       `import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';

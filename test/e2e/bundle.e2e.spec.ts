@@ -1,0 +1,115 @@
+/**
+ * The production bundle (`dist/bundle/main.js`, scripts/bundle.mjs) is the service the tests run
+ * in process: it serves the committed OpenAPI document (a class the bundler renamed would rename
+ * its schema), makes an image in its worker (a file the bundle ships beside itself) and serves it,
+ * and holds one copy of NestJS (an installed @nestjs package imported from node_modules as well as
+ * bundled would be a second one, with DI tokens of its own).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseAst } from 'rolldown/parseAst';
+import {
+  buildService,
+  startService,
+  type BuiltService,
+  type ServiceProcess,
+} from '../support/built-service.js';
+import { waitFor } from '../support/wait.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+describe('e2e: the production bundle (real process)', () => {
+  let build: BuiltService;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    build = await buildService('image-forge-bundle');
+    service = await startService(build.bundle);
+  }, 120_000);
+  afterAll(async () => {
+    await service?.stop();
+    build?.remove();
+  });
+
+  it('serves the committed OpenAPI document', async () => {
+    const served = await (await fetch(`${service.url}/docs-json`)).json();
+    expect(served).toEqual(JSON.parse(readFileSync(join(ROOT, 'openapi/openapi.json'), 'utf8')));
+  });
+
+  it('makes an image in its worker and serves the image and its thumbnail', async () => {
+    const json = { 'content-type': 'application/json' };
+    const session = (await (
+      await fetch(`${service.url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'bundle@example.com', password: 'correct horse battery' }),
+      })
+    ).json()) as { accessToken: string };
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    const submitted = await fetch(`${service.url}/api/v1/generations`, {
+      method: 'POST',
+      headers: { ...json, ...auth },
+      body: JSON.stringify({ size: '256x256' }),
+    });
+    expect(submitted.status).toBe(202);
+    const { id } = (await submitted.json()) as { id: string };
+    const imageId = await waitFor(async () => {
+      const job = (await (
+        await fetch(`${service.url}/api/v1/generations/${id}`, { headers: auth })
+      ).json()) as { status: string; imageIds: string[] };
+      if (job.status === 'failed') throw new Error(`the job failed:\n${service.output()}`);
+      return job.status === 'succeeded' ? job.imageIds[0] : undefined;
+    }, 'the job to succeed');
+
+    const image = await fetch(`${service.url}/api/v1/images/${imageId}/content`, { headers: auth });
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const png = Buffer.from(await image.arrayBuffer());
+    expect(png.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
+
+    const thumbnail = await fetch(`${service.url}/api/v1/images/${imageId}/thumbnail`, {
+      headers: auth,
+    });
+    expect(thumbnail.status).toBe(200);
+    const webp = Buffer.from(await thumbnail.arrayBuffer());
+    expect(webp.toString('latin1', 8, 12)).toBe('WEBP');
+  });
+
+  it('imports no installed NestJS, es-toolkit or uuid module from node_modules: it bundles them', () => {
+    const dir = dirname(build.bundle);
+    const imported = new Set<string>();
+    for (const file of readdirSync(dir).filter((name) => /\.m?js$/.test(name))) {
+      const ast = parseAst(readFileSync(join(dir, file), 'utf8'), { sourceType: 'module' });
+      for (const specifier of importsOf(ast)) if (!/^[./]/.test(specifier)) imported.add(specifier);
+    }
+    // It does import packages (it would not be what the test thinks it is otherwise).
+    expect([...imported]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'sharp']));
+    const installed = [...imported].filter((specifier) => {
+      const name = /^(@nestjs\/[^/]+|es-toolkit|uuid)(\/|$)/.exec(specifier)?.[1];
+      return name !== undefined && existsSync(join(ROOT, 'node_modules', name, 'package.json'));
+    });
+    expect(installed).toEqual([]);
+  });
+});
+
+/** What a module imports: its import and export-from declarations and its `import("…")` calls. */
+function importsOf(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) importsOf(item, found);
+  } else if (node && typeof node === 'object') {
+    const { type, source } = node as { type?: string; source?: { type?: string; value?: unknown } };
+    if (
+      type !== undefined &&
+      /^(Import(Declaration|Expression)|Export(All|Named)Declaration)$/.test(type) &&
+      source?.type === 'Literal' &&
+      typeof source.value === 'string'
+    ) {
+      found.push(source.value);
+    }
+    for (const value of Object.values(node)) importsOf(value, found);
+  }
+  return found;
+}
