@@ -1,15 +1,16 @@
 // The read-path benchmark (`npm run bench`), the instrument issue 11 is judged by.
 //
 // Seeds BENCH_IMAGES (100k) images into a SQLite store (one of them with real PNG and WebP files),
-// starts the real service (`node dist/main.js`, what `npm start` runs, at the default LOG_LEVEL,
-// its stdout piped to a file as a container runtime does: see `stdoutFor`) beside three ceilings
-// serving the same page-1 bytes (bare node:http, Fastify with pre-serialised bytes, a minimal Nest
-// app returning the page as an object: bench/ceilings.mjs)
-// and nginx serving the same image files with sendfile. Servers are pinned to core 0 and the load
-// generator (wrk, one thread) to core 1 where `taskset` exists. Every target runs once per round,
+// starts the real service (`node dist/bundle/main.js`, what `npm start` runs, at the default
+// LOG_LEVEL, its stdout piped to a file as a container runtime does: see `stdoutFor`) beside three
+// ceilings serving the same page-1 bytes (bare node:http, Fastify with pre-serialised bytes, a
+// minimal Nest app returning the page as an object: bench/ceilings.mjs) and nginx serving the same
+// image files with sendfile. Servers are pinned to core 0 and the load generator (wrk, one thread)
+// to core 1 where `taskset` exists. Every target runs once per round,
 // rounds interleave (BENCH_ROUNDS, 3), and the tables print medians. Then a growth table (page 1,
 // deep page, uncacheable page and search at 10k, 100k, and 1M with BENCH_IMAGES=1000000), the
-// start-up row (spawn → /health/ready, idle RSS) and one line of ratios against the goals.
+// start-up rows (spawn → /health/ready, idle RSS; the bundle and, for comparison, tsc's unbundled
+// output) and one line of ratios against the goals.
 //
 // The request log's cost is measured in the service itself, at LOG_LEVEL=info and at warn in turn:
 // before each run the bench sets the level as an admin does (`PUT /api/v1/admin/log-level`). Two
@@ -268,14 +269,19 @@ async function serve(command, args, env, url, logFile) {
   throw new Error(`${command} ${args.join(' ')} did not start`);
 }
 
-async function startApp(dataDir, env = {}, profileAs = undefined) {
+/** What `npm start` and the container run: the service bundled by scripts/bundle.mjs. */
+const BUNDLE = new URL('../dist/bundle/main.js', import.meta.url).pathname;
+/** tsc's output, unbundled: started beside the bundle in the start-up rows, for comparison. */
+const UNBUNDLED = new URL('../dist/main.js', import.meta.url).pathname;
+
+async function startApp(dataDir, env = {}, profileAs = undefined, entry = BUNDLE) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profile =
     CPU_PROF && profileAs ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, profileAs)}`] : [];
   const { child, readyMs } = await serve(
     process.execPath,
-    [...profile, new URL('../dist/main.js', import.meta.url).pathname],
+    [...profile, entry],
     {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -731,34 +737,58 @@ for (const g of growth) {
 // ---------------------------------------------------------------------------- start-up, memory
 
 await stop(app.child);
-// Seven starts: one start's time on this kind of machine moves by a third between runs of the same
-// build (1.3-2.3 s seen), so the median of three moved with one slow start.
+// Seven starts of each build, alternating: one start's time on this kind of machine moves by a
+// third between runs of the same build (1.3-2.3 s seen), so the median of three moved with one
+// slow start.
 const STARTS = 7;
-const startups = [];
+const BUILDS = [
+  { name: 'dist/bundle/main.js (what npm start and the container run)', entry: BUNDLE },
+  { name: 'dist/main.js (tsc output, unbundled)', entry: UNBUNDLED },
+];
+const startups = new Map(BUILDS.map((build) => [build, []]));
 for (let i = 0; i < STARTS; i++) {
-  const dir = join(workDir, `startup-${i}`);
-  mkdirSync(dir);
-  // Embedded defaults: a new data dir, nothing configured but where to listen.
-  const started = await startApp(dir, { NODE_ENV: undefined, JWT_SECRET: undefined });
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const status = readFileSync(`/proc/${started.child.pid}/status`, 'utf8');
-  // With taskset the child is taskset's exec'd node: the same pid.
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  startups.push({ readyMs: started.readyMs, rssMb: rssKb / 1024 });
-  await stop(started.child);
+  for (const build of BUILDS) {
+    const dir = join(workDir, `startup-${i}-${BUILDS.indexOf(build)}`);
+    mkdirSync(dir);
+    // Embedded defaults: a new data dir, nothing configured but where to listen.
+    const started = await startApp(
+      dir,
+      { NODE_ENV: undefined, JWT_SECRET: undefined },
+      undefined,
+      build.entry,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const status = readFileSync(`/proc/${started.child.pid}/status`, 'utf8');
+    // With taskset the child is taskset's exec'd node: the same pid.
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    startups.get(build).push({ readyMs: started.readyMs, rssMb: rssKb / 1024 });
+    await stop(started.child);
+  }
 }
-const readyMs = median(startups.map((s) => s.readyMs));
-const rssMb = median(startups.map((s) => s.rssMb));
-const readyRange = span(
-  startups.map((s) => s.readyMs),
-  0,
-);
-const rssRange = span(
-  startups.map((s) => s.rssMb),
-  0,
-);
+const startRows = BUILDS.map((build) => {
+  const runs = startups.get(build);
+  return {
+    name: build.name,
+    readyMs: median(runs.map((s) => s.readyMs)),
+    readyRange: span(
+      runs.map((s) => s.readyMs),
+      0,
+    ),
+    rssMb: median(runs.map((s) => s.rssMb)),
+    rssRange: span(
+      runs.map((s) => s.rssMb),
+      0,
+    ),
+  };
+});
+const { readyMs, rssMb } = startRows[0];
 console.log(
-  `\n### Start-up on embedded defaults (${STARTS} starts, median and range; pinned to one core: ${PIN})\n\n| spawn → /health/ready | idle RSS after 1 s |\n| ---: | ---: |\n| ${Math.round(readyMs)} ms (${readyRange}) | ${rssMb.toFixed(0)} MB (${rssRange}) |`,
+  `\n### Start-up on embedded defaults (${STARTS} starts of each, alternating, median and range; pinned to one core: ${PIN})\n\n| build | spawn → /health/ready | idle RSS after 1 s |\n| --- | ---: | ---: |\n${startRows
+    .map(
+      (row) =>
+        `| ${row.name} | ${Math.round(row.readyMs)} ms (${row.readyRange}) | ${row.rssMb.toFixed(0)} MB (${row.rssRange}) |`,
+    )
+    .join('\n')}`,
 );
 
 // --------------------------------------------------------------------------------------- ratios
