@@ -22,8 +22,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The ES-module packages the service loads at start; anything else is imported at run time. */
 const BUNDLED = /^(@nestjs\/[^/]+|es-toolkit|uuid)(\/|$)/;
 
-/** A bundled package's name, when `specifier` imports one that is installed (Nest's optional
- * packages, such as @nestjs/microservices, are not: Nest imports them only when asked to). */
+/**
+ * A bundled package's name, when `specifier` imports one that is installed (Nest's optional
+ * packages, such as @nestjs/microservices, are not: Nest imports them only when asked to).
+ */
 function bundledPackage(specifier) {
   const name = BUNDLED.exec(specifier)?.[1];
   return name && existsSync(join(ROOT, 'node_modules', name, 'package.json')) ? name : undefined;
@@ -48,7 +50,7 @@ export async function bundleService(from = join(ROOT, 'dist'), to = join(from, '
   await build.write({
     dir: to,
     format: 'esm',
-    // Swagger names schemas after classes, Nest names providers after them: no renaming.
+    // Swagger names schemas after classes, and Nest's logs and errors name them: no renaming.
     keepNames: true,
     sourcemap: true,
   });

@@ -48,9 +48,7 @@ export async function buildService(name: string): Promise<BuiltService> {
       '-p',
       relative(ROOT, join(dir, 'tsconfig.json')),
     ],
-    {
-      cwd: ROOT,
-    },
+    { cwd: ROOT },
   ).catch(() => undefined);
   if (!existsSync(join(out, 'main.js'))) throw new Error(`nest build wrote no ${out}/main.js`);
   // Under node_modules/ no package scope applies: say that these files are ES modules.
@@ -118,15 +116,17 @@ export async function startService(
   const port = await waitFor(
     async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the service exited before listening:\n${output}`);
+        throw new Error('the service exited before listening');
       }
       return /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
     },
-    `the server to listen:\n${output}`,
+    'the server to listen',
     30_000,
   ).catch(async (error: unknown) => {
     await stop();
-    throw error;
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; it wrote:\n${output}`,
+    );
   });
   return { child, url: `http://127.0.0.1:${port}`, dataDir, output: () => output, exited, stop };
 }
