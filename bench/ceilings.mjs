@@ -1,7 +1,8 @@
 // The ceilings the gallery benchmark measures image-forge against, each started as its own process
 // by `gallery.bench.mjs`: `node bench/ceilings.mjs bare|fastify|nest` serves one JSON page (the
-// file BODY_FILE, the gallery's real page 1) on PORT; `fastify` also serves a thumbnail's bytes
-// from memory (BODY_FILE a WebP, CONTENT_TYPE image/webp): what the framework alone costs a blob.
+// file BODY_FILE, the gallery's real page 1) on PORT; `bare` and `fastify` also serve an image's
+// or a thumbnail's bytes from memory (BODY_FILE a PNG or WebP, CONTENT_TYPE its type): what the
+// platform and the framework alone cost a blob.
 //   bare     node:http writing the bytes from memory: the platform's ceiling
 //   fastify  Fastify sending the pre-serialised bytes: the HTTP framework's ceiling
 //   nest     a minimal Nest 12 app on Fastify returning the page as an object (Nest serialises it):
