@@ -13,7 +13,8 @@
 // TO must sit two folders below the repository, as `dist/web/` does: the dashboard is found at
 // `../../web/dist` from the module that serves it (src/web/dashboard.server.ts).
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -31,6 +32,43 @@ function bundledPackage(specifier) {
   return name && existsSync(join(ROOT, 'node_modules', name, 'package.json')) ? name : undefined;
 }
 
+/**
+ * Every import of a package that is not bundled stays an import, of the copy its importer finds:
+ * by name where that is the top-level `node_modules/<name>` (what an import from `dist/bundle/`
+ * finds), else by a relative path to the file. npm nests a copy under a package when the top-level
+ * one is another version or a dev dependency: @nestjs/swagger's own js-yaml was imported by name,
+ * found the top-level js-yaml (another version, a dev dependency) here, and nothing at all in the
+ * container, where `npm prune --omit=dev` had removed it.
+ */
+function externalsAsTheirImportersFindThem(outDir) {
+  return {
+    name: 'externals-as-their-importers-find-them',
+    async resolveId(specifier, importer, options) {
+      if (specifier.startsWith('.') || specifier.startsWith('/') || bundledPackage(specifier)) {
+        return null;
+      }
+      if (specifier.startsWith('node:') || isBuiltin(specifier)) {
+        return { id: specifier, external: true };
+      }
+      const resolved = await this.resolve(specifier, importer, { ...options, skipSelf: true });
+      // Not installed (an optional package, imported only when asked for): as it was written.
+      if (!resolved) return { id: specifier, external: true };
+      const name = packageName(specifier);
+      const topLevel = join(ROOT, 'node_modules', name) + sep;
+      return resolved.id.startsWith(topLevel)
+        ? { id: specifier, external: true }
+        : // Every chunk is written straight into `outDir`: one relative path fits them all.
+          { id: relative(outDir, resolved.id).split(sep).join('/'), external: true };
+    },
+  };
+}
+
+/** `@scope/name` or `name`, of a bare specifier. */
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
 /** The worker that `ImageWorkerPool` starts from a file beside its own module. */
 const IMAGE_WORKER = join('generations', 'image-worker', 'image-worker.mjs');
 
@@ -39,8 +77,7 @@ export async function bundleService(from = join(ROOT, 'dist'), to = join(from, '
   const build = await rolldown({
     input: join(from, 'main.js'),
     platform: 'node',
-    external: (specifier) =>
-      !specifier.startsWith('.') && !specifier.startsWith('/') && !bundledPackage(specifier),
+    plugins: [externalsAsTheirImportersFindThem(to)],
     // Warnings fail the build: a bundle that might not be the service is not shipped.
     onLog(level, log, handler) {
       if (level === 'warn') handler('error', log);

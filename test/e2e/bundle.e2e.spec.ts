@@ -6,7 +6,8 @@
  * bundled would be a second one, with DI tokens of its own).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAst } from 'rolldown/parseAst';
 import {
@@ -92,6 +93,39 @@ describe('e2e: the production bundle (real process)', () => {
       return name !== undefined && existsSync(join(ROOT, 'node_modules', name, 'package.json'));
     });
     expect(installed).toEqual([]);
+  });
+
+  it('imports only production packages, each the copy its importer finds: what the container keeps', () => {
+    // The container runs the bundle after `npm prune --omit=dev`: a package the lockfile marks as
+    // dev is not there, and a copy npm nested under its importer is found only by its path.
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    };
+    const dir = dirname(build.bundle);
+    const notForProduction: string[] = [];
+    for (const file of readdirSync(dir).filter((name) => /\.m?js$/.test(name))) {
+      const ast = parseAst(readFileSync(join(dir, file), 'utf8'), { sourceType: 'module' });
+      for (const specifier of importsOf(ast)) {
+        let packagePath: string | undefined;
+        if (specifier.startsWith('.')) {
+          const path = join(dir, specifier);
+          // The bundle's own chunks (this build sits under node_modules/.cache/) are not packages.
+          if (path.startsWith(dir + sep)) continue;
+          packagePath = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)/.exec(relative(ROOT, path))?.[1];
+        } else if (!specifier.startsWith('node:') && !isBuiltin(specifier)) {
+          const name = /^(@[^/]+\/[^/]+|[^/]+)/.exec(specifier)![1];
+          // Not installed: an optional package its importer asks for only when configured to.
+          if (existsSync(join(ROOT, 'node_modules', name, 'package.json'))) {
+            packagePath = `node_modules/${name}`;
+          }
+        }
+        const locked = packagePath === undefined ? undefined : lock.packages[packagePath];
+        if (packagePath !== undefined && (!locked || locked.dev || locked.devOptional)) {
+          notForProduction.push(`${file}: ${specifier}`);
+        }
+      }
+    }
+    expect(notForProduction).toEqual([]);
   });
 });
 
