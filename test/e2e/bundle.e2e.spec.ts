@@ -23,10 +23,13 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 describe('e2e: the production bundle (real process)', () => {
   let build: BuiltService;
   let service: ServiceProcess;
+  /** What each of the bundle's files imports, read once from its syntax tree. */
+  let imports: Map<string, string[]>;
 
   beforeAll(async () => {
     build = await buildService('image-forge-bundle');
     service = await startService(build.bundle);
+    imports = importsOfFiles(dirname(build.bundle));
   }, 120_000);
   afterAll(async () => {
     await service?.stop();
@@ -80,12 +83,9 @@ describe('e2e: the production bundle (real process)', () => {
   });
 
   it('imports no installed NestJS, es-toolkit or uuid module from node_modules: it bundles them', () => {
-    const dir = dirname(build.bundle);
-    const imported = new Set<string>();
-    for (const file of readdirSync(dir).filter((name) => /\.m?js$/.test(name))) {
-      const ast = parseAst(readFileSync(join(dir, file), 'utf8'), { sourceType: 'module' });
-      for (const specifier of importsOf(ast)) if (!/^[./]/.test(specifier)) imported.add(specifier);
-    }
+    const imported = new Set(
+      [...imports.values()].flat().filter((specifier) => !/^[./]/.test(specifier)),
+    );
     // It does import packages (it would not be what the test thinks it is otherwise).
     expect([...imported]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'sharp']));
     const installed = [...imported].filter((specifier) => {
@@ -103,9 +103,8 @@ describe('e2e: the production bundle (real process)', () => {
     };
     const dir = dirname(build.bundle);
     const notForProduction: string[] = [];
-    for (const file of readdirSync(dir).filter((name) => /\.m?js$/.test(name))) {
-      const ast = parseAst(readFileSync(join(dir, file), 'utf8'), { sourceType: 'module' });
-      for (const specifier of importsOf(ast)) {
+    for (const [file, specifiers] of imports) {
+      for (const specifier of specifiers) {
         let packagePath: string | undefined;
         if (specifier.startsWith('.')) {
           const path = join(dir, specifier);
@@ -128,6 +127,18 @@ describe('e2e: the production bundle (real process)', () => {
     expect(notForProduction).toEqual([]);
   });
 });
+
+/** The imports of each JavaScript file in `dir`, by file name. */
+function importsOfFiles(dir: string): Map<string, string[]> {
+  return new Map(
+    readdirSync(dir)
+      .filter((name) => /\.m?js$/.test(name))
+      .map((name) => [
+        name,
+        importsOf(parseAst(readFileSync(join(dir, name), 'utf8'), { sourceType: 'module' })),
+      ]),
+  );
+}
 
 /** What a module imports: its import and export-from declarations and its `import("…")` calls. */
 function importsOf(node: unknown, found: string[] = []): string[] {
