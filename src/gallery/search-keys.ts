@@ -17,13 +17,14 @@ type Matches = readonly PageCursor[] | 'too many';
  * (`GALLERY_CACHE_TTL_MS`, the same freshness bound; a change made through this replica clears
  * them at once).
  *
- * The store answers a search page by building the search's whole match set and walking the
- * newest-first index against it: ~0.2 ms at 100k images, ~2 ms at 1M, for a word in 1.5% of the
- * prompts, on every page, cursor and `to` bound alike. Kept, the same matches serve every page of
- * that search under any bound in a binary search. A search is kept from its second ask within a minute (a
- * one-off search goes to the store, as before) and only when it matches at most
- * `MAX_KEPT_MATCHES` images: reading that many keys takes ~30 ms, once a second at most. A
- * search matching more stays a store query, whose cost grows with its match set (the FTS build).
+ * SQLite answers a search page by building the search's whole match set and then walking the
+ * newest-first index against it, or looking the matches up where they are few (its
+ * `searchPlan`): ~3 ms at 1M images for a word in 1.5% of the prompts, on every page, cursor and
+ * `to` bound alike. Kept, the same matches serve every page of that search under any bound in a
+ * binary search. A search is kept from its second ask within a minute (a one-off search goes to
+ * the store, as before) and only when it matches at most `MAX_KEPT_MATCHES` images: reading that
+ * many keys takes ~5 µs a match at 1M images (~80 ms for 15k), once a second at most. A search
+ * matching more stays a store query, whose cost grows with its match set (the FTS build).
  *
  * Only where the store reads keys from an index (`keysFromIndex`); elsewhere pages are read whole.
  */

@@ -12,9 +12,15 @@ import { SqliteApiKeysRepository } from '../../src/storage/records/sqlite/sqlite
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import {
   SqliteImagesRepository,
+  imageKeysSql,
+  lookupThreshold,
   ownedItemsSql,
   publicItemsSql,
+  type SearchPlan,
 } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
+import { parseImageSearch } from '../../src/storage/records/image-search.js';
+import type { ImageQuery } from '../../src/storage/records/images.repository.js';
+import type { PageRequest } from '../../src/common/cursor.js';
 import { ITEM_FIELDS_LAYOUT, PUBLIC_ITEM_LAYOUT } from '../../src/gallery/dto/image.dto.js';
 import { SqliteJobsRepository } from '../../src/storage/records/sqlite/sqlite.jobs.repository.js';
 import { SqliteQuotaRepository } from '../../src/storage/records/sqlite/sqlite.quota.repository.js';
@@ -283,6 +289,105 @@ describe('sqlite images: query plans', () => {
 
       expect(plan).toContain('SEARCH images USING INDEX sqlite_autoindex_images_1 (id=?)');
       expect(plan.join('\n')).not.toContain('images_visibility_newest');
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('a search with few matches looks them up by rowid; one with many walks the newest-first index', () => {
+    const sqlite = new SqliteDatabase(newFile());
+    const planOf = (query: ImageQuery, plan: SearchPlan) => {
+      const { sql, params } = imageKeysSql(query, { limit: 21 }, plan);
+      return sqlite.db
+        .prepare<[Record<string, unknown>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(params)
+        .map((step) => step.detail)
+        .join('\n');
+    };
+    try {
+      const search = parseImageSearch('lighthouse')!;
+      for (const filter of [{ visibility: 'public' as const }, { ownerId: newId() }]) {
+        const lookup = planOf({ ...filter, search }, 'lookup');
+        expect(lookup).toContain('SEARCH images USING INTEGER PRIMARY KEY (rowid=?)');
+        expect(lookup).not.toMatch(/images_(visibility|owner)_newest/);
+        expect(planOf({ ...filter, search }, 'walk')).toMatch(/images_(visibility|owner)_newest/);
+      }
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('lookupThreshold balances looking matches up against walking the index for them', () => {
+    // A page of 21 at 1M images: about a thousand matches; the 50,001 keys kept for a search:
+    // a whole walk's worth (rows / 20).
+    expect(lookupThreshold(21, 1_000_000)).toBe(1025);
+    expect(lookupThreshold(50_001, 1_000_000)).toBe(50_000);
+    expect(lookupThreshold(21, 100_000)).toBe(325);
+    expect(lookupThreshold(21, 0)).toBe(0);
+  });
+
+  it('reads the same pages with either plan, and picks the plan by how many images match', async () => {
+    const sqlite = new SqliteDatabase(newFile());
+    const images = new SqliteImagesRepository(sqlite);
+    const owner = newId();
+    try {
+      // 400 images, two a second (ids break ties): "harbor" in every 2nd, "anchor" in every
+      // 40th, "beacon" in every 97th; every 3rd private, every 5th the owner's.
+      for (let i = 0; i < 400; i++) {
+        const words = [i % 2 === 0 ? 'harbor' : 'field', i % 97 === 0 ? 'beacon' : 'stone'];
+        if (i % 40 === 0) words.push('anchor');
+        await images.insert(
+          makeImage({
+            prompt: `a ${words.join(' ')} at dusk`,
+            visibility: i % 3 === 0 ? 'private' : 'public',
+            ownerId: i % 5 === 0 ? owner : newId(),
+            createdAt: at(Math.floor(i / 2)),
+          }),
+        );
+      }
+      // 400 rows: a page of 21 looks up at most ceil(sqrt(21 × 400 / 20)) = 21 matches, a page
+      // of 1 at most 5.
+      const harbor = parseImageSearch('harbor')!;
+      const beacon = parseImageSearch('beac')!;
+      const anchor = parseImageSearch('anchor')!;
+      expect(images.searchPlan({ search: harbor }, 21)).toBe('walk');
+      expect(images.searchPlan({ search: beacon }, 21)).toBe('lookup');
+      // 10 matches: counted up to 6 for a page of 1 (more than 5: walk), then again for 21.
+      expect(images.searchPlan({ search: anchor }, 1)).toBe('walk');
+      expect(images.searchPlan({ search: anchor }, 21)).toBe('lookup');
+
+      const read = (query: ImageQuery, page: PageRequest, plan: SearchPlan) => {
+        const { sql, params } = imageKeysSql(query, page, plan);
+        return sqlite.db.prepare<[Record<string, unknown>], string>(sql).pluck().all(params);
+      };
+      for (const search of [harbor, beacon, anchor, parseImageSearch('dusk harb')!]) {
+        for (const filter of [
+          { visibility: 'public' as const },
+          { ownerId: owner },
+          { visibility: 'public' as const, from: at(20), to: at(150) },
+        ]) {
+          // Every page, by cursor, with each plan.
+          const pages: Record<SearchPlan, string[][]> = { walk: [], lookup: [] };
+          for (const plan of ['walk', 'lookup'] as const) {
+            let after: PageRequest['after'];
+            for (;;) {
+              const page = read({ ...filter, search }, { limit: 7, after }, plan);
+              pages[plan].push(page);
+              if (page.length < 7) break;
+              const [createdAt, id] = page[page.length - 1].split(' ');
+              after = { createdAt, id };
+            }
+          }
+          expect(pages.lookup).toEqual(pages.walk);
+          expect(pages.walk.flat().length).toBeGreaterThan(0);
+          // And the repository, whichever plan it picks, reads the same first page.
+          const first = await images.listKeys(
+            { ...filter, q: search.words.join(' ') },
+            { limit: 7 },
+          );
+          expect(first.map((key) => `${key.createdAt} ${key.id}`)).toEqual(pages.walk[0]);
+        }
+      }
     } finally {
       sqlite.close();
     }
