@@ -208,7 +208,7 @@ export function lookupThreshold(limit: number, rows: number): number {
 function matching(
   filter: ImageQuery,
   page: PageRequest,
-  plan: SearchPlan = 'walk',
+  plan: SearchPlan,
 ): { from: string; where: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
