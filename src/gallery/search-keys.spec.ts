@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { PageCursor, PageRequest } from '../common/cursor.js';
 import type { GalleryConfig } from '../config/config-slices.js';
 import type { ImageFilter } from '../storage/records/images.repository.js';
@@ -95,6 +95,50 @@ describe('SearchKeys', () => {
     await newest(); // asked before: kept again, with the new image
     expect((await newest())[0].id).toBe(added.id);
     await store.delete(added.id);
+  });
+
+  describe('past the freshness bound', () => {
+    const briefly: GalleryConfig = { ...config, pageCacheTtlMs: 150 };
+    const pastTheBound = () => new Promise((resolve) => setTimeout(resolve, 170));
+
+    it('checks the kept matches against the change count instead of reading them again', async () => {
+      const keys = new SearchKeys(store, briefly);
+      const newest = () => keys.listKeys(filter, { limit: 1 });
+      const first = await newest();
+      await newest(); // kept now
+      const reads = jest.spyOn(store, 'listKeys');
+      const counts = jest.spyOn(store, 'changeCount');
+      try {
+        await pastTheBound();
+        expect(await newest()).toEqual(first);
+        await newest();
+        expect(reads).not.toHaveBeenCalled();
+        expect(counts).toHaveBeenCalledTimes(1); // once past the bound, then within it again
+      } finally {
+        reads.mockRestore();
+        counts.mockRestore();
+      }
+    });
+
+    it("reads them again after a change, another replica's too", async () => {
+      const keys = new SearchKeys(store, briefly);
+      const newest = () => keys.listKeys(filter, { limit: 1 });
+      await newest();
+      await newest(); // kept now
+      const replica = new SqliteDatabase(join(dir, 'search.db'));
+      try {
+        const added = await new SqliteImagesRepository(replica).insert(
+          makeImage({ prompt: 'lighthouse keeper', createdAt: '2026-12-02T00:00:00.000Z' }),
+        );
+        await pastTheBound();
+        expect((await newest())[0].id).toBe(added.id);
+        await store.delete(added.id);
+        await pastTheBound();
+        expect((await newest())[0].id).not.toBe(added.id);
+      } finally {
+        replica.close();
+      }
+    });
   });
 
   it('asks the store for anything but a search', async () => {

@@ -12,10 +12,18 @@ const BYTES_PER_KEY = 120;
 
 type Matches = readonly PageCursor[] | 'too many';
 
+/** A search's matches, and what says whether they are still current. */
+interface Kept {
+  readonly matches: Matches;
+  /** The store's change count read just before the matches were (undefined: it keeps none). */
+  readonly changes: number | undefined;
+  /** When they were last known current (read, or the change count found the same). */
+  readonly checkedAt: number;
+}
+
 /**
- * The keys every full-text search matches, newest first, kept as long as pages are
- * (`GALLERY_CACHE_TTL_MS`, the same freshness bound; a change made through this replica clears
- * them at once).
+ * The keys every full-text search matches, newest first, kept under the page cache's freshness
+ * bound (`GALLERY_CACHE_TTL_MS`; a change made through this replica clears them at once).
  *
  * SQLite answers a search page by building the search's whole match set and then walking the
  * newest-first index against it, or looking the matches up where they are few (its
@@ -23,28 +31,35 @@ type Matches = readonly PageCursor[] | 'too many';
  * `to` bound alike. Kept, the same matches serve every page of that search under any bound in a
  * binary search. A search is kept from its second ask within a minute (a one-off search goes to
  * the store, as before) and only when it matches at most `MAX_KEPT_MATCHES` images: reading that
- * many keys takes ~5 µs a match at 1M images (~80 ms for 15k), once a second at most. A search
- * matching more stays a store query, whose cost grows with its match set (the FTS build).
+ * many keys takes ~5 µs a match at 1M images (~80 ms for 15k).
+ *
+ * Past the bound, kept matches are checked, not read again: where the store counts its changes
+ * (`changeCount`, one row read in microseconds, every replica's changes counted), matches are
+ * current while the count is the one read before them. So the read happens once per change to
+ * the images, not once a second; elsewhere it happens once a bound.
  *
  * Only where the store reads keys from an index (`keysFromIndex`); elsewhere pages are read whole.
  */
 @Injectable()
 export class SearchKeys {
-  private readonly kept: BoundedCache<Matches>;
+  private readonly kept: BoundedCache<Kept>;
   private readonly asked: Admission;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly images: ImagesRepository,
     config: GalleryConfig,
   ) {
+    this.ttlMs = config.pageCacheTtlMs;
+    // No age limit of its own: `current` checks an entry's age against the bound.
     this.kept = new BoundedCache(
-      (matches) => (matches === 'too many' ? 64 : matches.length * BYTES_PER_KEY),
+      ({ matches }) => (matches === 'too many' ? 64 : matches.length * BYTES_PER_KEY),
       config.pageCacheMaxBytes,
-      config.pageCacheTtlMs,
+      this.ttlMs > 0 ? Infinity : 0,
     );
     this.asked = new Admission(
       Math.ceil(config.pageCacheMaxBytes / 16),
-      config.pageCacheTtlMs > 0 ? ADMISSION_WINDOW_MS : 0,
+      this.ttlMs > 0 ? ADMISSION_WINDOW_MS : 0,
     );
   }
 
@@ -52,15 +67,8 @@ export class SearchKeys {
   async listKeys(filter: ImageFilter, page: PageRequest): Promise<PageCursor[]> {
     if (!filter.q || !this.images.keysFromIndex) return this.images.listKeys(filter, page);
     const unbounded = { ...filter, from: undefined, to: undefined };
-    const key = JSON.stringify(unbounded);
-    let matches = this.kept.get(key);
-    if (matches === undefined) {
-      if (!this.asked.askedBefore(key)) return this.images.listKeys(filter, page);
-      const all = await this.images.listKeys(unbounded, { limit: MAX_KEPT_MATCHES + 1 });
-      matches = all.length > MAX_KEPT_MATCHES ? 'too many' : all;
-      this.kept.set(key, matches);
-    }
-    return matches === 'too many'
+    const matches = await this.current(JSON.stringify(unbounded), unbounded);
+    return matches === undefined || matches === 'too many'
       ? this.images.listKeys(filter, page)
       : within(matches, filter, page);
   }
@@ -68,6 +76,29 @@ export class SearchKeys {
   /** Forgets every search's matches: something they may hold has changed. */
   clear(): void {
     this.kept.clear();
+  }
+
+  /**
+   * The current matches of the search `unbounded` (under `key`): kept ones while within the
+   * bound, or still current by the store's change count; else read, when asked before (else
+   * undefined: the caller asks the store for its page alone).
+   */
+  private async current(key: string, unbounded: ImageFilter): Promise<Matches | undefined> {
+    const now = Date.now();
+    const kept = this.kept.get(key);
+    if (kept && now - kept.checkedAt < this.ttlMs) return kept.matches;
+    if (!kept && !this.asked.askedBefore(key)) return undefined;
+    // Read before the matches: a change made while they are read shows as a new count.
+    const changes = await this.images.changeCount();
+    if (kept && changes !== undefined && changes === kept.changes) {
+      // Set again, so the matches in use are the last to make room for others.
+      this.kept.set(key, { ...kept, checkedAt: now });
+      return kept.matches;
+    }
+    const all = await this.images.listKeys(unbounded, { limit: MAX_KEPT_MATCHES + 1 });
+    const matches = all.length > MAX_KEPT_MATCHES ? 'too many' : all;
+    this.kept.set(key, { matches, changes, checkedAt: now });
+    return matches;
   }
 }
 

@@ -158,6 +158,32 @@ describe('sqlite record store', () => {
     await expect(current.sessions.prune(at(100))).resolves.toBe(0);
   });
 
+  it("counts every change to images, whichever replica makes it, and nothing else's", async () => {
+    const file = newFile();
+    const one = open(file);
+    const other = open(file);
+    const counts: (number | undefined)[] = [await one.images.changeCount()];
+    const count = async () => {
+      const seen = await other.images.changeCount();
+      expect(await one.images.changeCount()).toBe(seen);
+      counts.push(seen);
+    };
+    const image = makeImage();
+    await one.images.insert(image);
+    await count();
+    await other.images.update(image.id, { visibility: 'private' });
+    await count();
+    await one.images.update(image.id, { tags: ['coast'] });
+    await count();
+    await other.jobs.create(makeJob());
+    await other.users.create(makeUser());
+    await count();
+    await one.images.delete(image.id);
+    await count();
+
+    expect(counts).toEqual([0, 1, 2, 3, 3, 4]);
+  });
+
   it('prunes sessions in batches until none is left to prune, letting the event loop run between', async () => {
     const { sessions } = open(newFile());
     // More than one batch of each kind: 5,000 expired tokens, 120 ended families of 3 tokens.

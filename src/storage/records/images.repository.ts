@@ -113,6 +113,15 @@ export abstract class ImagesRepository {
     return items;
   }
 
+  /**
+   * A number that changes whenever an image is inserted, updated or deleted, through any replica
+   * sharing the store; undefined where the store counts no changes. What a caller read after
+   * reading this is current for as long as this stays the same.
+   */
+  changeCount(): Promise<number | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   abstract listByJob(jobId: string): Promise<ImageRecord[]>;
   abstract update(id: string, patch: ImagePatch): Promise<ImageRecord | null>;
   /** Returns whether a record was deleted. */

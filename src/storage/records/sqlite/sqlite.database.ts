@@ -179,6 +179,25 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS sessions_revoked_family ON sessions (family_id)
     WHERE revoked_at IS NOT NULL;
   `,
+  // A count of the changes made to images (issue 11), by whichever replica: what the gallery
+  // keeps of a search is checked against it instead of read again. (IF NOT EXISTS and OR IGNORE:
+  // as above, an older replica may set user_version back, and this then runs again.)
+  `
+  CREATE TABLE IF NOT EXISTS images_changes (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    count INTEGER NOT NULL
+  ) STRICT;
+  INSERT OR IGNORE INTO images_changes (id, count) VALUES (1, 0);
+  CREATE TRIGGER IF NOT EXISTS images_changes_insert AFTER INSERT ON images BEGIN
+    UPDATE images_changes SET count = count + 1;
+  END;
+  CREATE TRIGGER IF NOT EXISTS images_changes_update AFTER UPDATE ON images BEGIN
+    UPDATE images_changes SET count = count + 1;
+  END;
+  CREATE TRIGGER IF NOT EXISTS images_changes_delete AFTER DELETE ON images BEGIN
+    UPDATE images_changes SET count = count + 1;
+  END;
+  `,
 ];
 
 /** One better-sqlite3 connection per process: WAL lets readers run beside the single writer. */

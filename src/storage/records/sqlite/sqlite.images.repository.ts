@@ -397,6 +397,14 @@ export class SqliteImagesRepository extends ImagesRepository {
     return new Map(rows.map(([id, visibility, json]) => [id, { json, visibility }]));
   }
 
+  /** Kept by triggers on `images` (the fourth migration), so every replica's changes count. */
+  override async changeCount(): Promise<number | undefined> {
+    return this.sqlite
+      .statement<[], number>('SELECT count FROM images_changes WHERE id = 1')
+      .pluck(true)
+      .get();
+  }
+
   async listByJob(jobId: string): Promise<ImageRecord[]> {
     return this.rows<[string]>(`${SELECT} WHERE job_id = ? ORDER BY job_index`)
       .all(jobId)
