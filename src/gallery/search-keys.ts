@@ -31,7 +31,8 @@ interface Kept {
  * `to` bound alike. Kept, the same matches serve every page of that search under any bound in a
  * binary search. A search is kept from its second ask within a minute (a one-off search goes to
  * the store, as before) and only when it matches at most `MAX_KEPT_MATCHES` images: reading that
- * many keys takes ~5 µs a match at 1M images (~80 ms for 15k).
+ * many keys takes ~5 µs a match at 1M images (~80 ms for 15k). A search matching more stays a
+ * store query, whose cost grows with its match set (the FTS build).
  *
  * Past the bound, kept matches are checked, not read again: where the store counts its changes
  * (`changeCount`, one row read in microseconds, every replica's changes counted), matches are
