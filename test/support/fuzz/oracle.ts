@@ -64,7 +64,9 @@ export class ContractOracle {
       .trim()
       .toLowerCase();
     const text = answer.body.toString('utf8');
-    if (status >= 500) findings.push({ rule: 'server-error', detail: text.slice(0, 300) });
+    if (status >= 500 && !isReadinessAnswer(op, status)) {
+      findings.push({ rule: 'server-error', detail: text.slice(0, 300) });
+    }
     const declared = op.responses[String(status)] ?? op.responses.default;
     if (!declared) {
       findings.push({ rule: 'undeclared-status', detail: `${status} ${text.slice(0, 200)}` });
@@ -154,4 +156,15 @@ export class ContractOracle {
       ...this.secretKeys(value, `${path}.${key}`),
     ]);
   }
+}
+
+/**
+ * Readiness's 503 is one of its two answers, not a server error: it says a check did not pass
+ * within its 3 s. The fuzz loads the app it probes (eight requests at a time, image jobs on
+ * libuv's pool beside the probe's file operations), and beside the rest of the suite on a
+ * two-core machine a probe took longer (readiness averaged 1.6 s a request in that run, 0.8 s
+ * with the fuzz alone). The rest of the contract still holds for it: declared, problem+json.
+ */
+function isReadinessAnswer(op: Operation, status: number): boolean {
+  return op.operationId === 'getReadiness' && status === 503;
 }
