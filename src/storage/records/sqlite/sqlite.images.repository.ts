@@ -162,13 +162,12 @@ function madeOnce(
  * A search as an FTS5 query: each word quoted (no FTS syntax gets through), all required, the
  * last one also as a prefix. The words go as written: the FTS5 tokenizer folds them as it folded
  * the stored prompts and tags.
- */
-/**
- * The FTS5 query of a search: every word, the last also as a prefix. A prefix is the union of every
- * term starting with it, which FTS5 merges whole on every query (no prefix index here): 0.5 s for
- * `a` at 1M images, whatever rowid bounds go with it. (Were `images_fts` ever constrained by rowid:
- * bind the bound as a BigInt. better-sqlite3 binds a number as a REAL, which FTS5 ignores as a
- * rowid bound, and `rowid = ?` then matched every row, tried with SQLite 3.53.)
+ *
+ * A prefix is the union of every term starting with it, which FTS5 merges whole on every query
+ * (there is no prefix index): 0.5 s for `a` at 1M images, whatever rowid bounds go with it. Were
+ * `images_fts` ever constrained by rowid, bind the bound as a BigInt: better-sqlite3 binds a
+ * number as a REAL, which FTS5 ignores as a rowid bound (`rowid = ?` then matched every row,
+ * with SQLite 3.53).
  */
 function toFtsQuery({ words }: ImageSearch): string {
   return words.map((word, i) => `"${word}"${i === words.length - 1 ? '*' : ''}`).join(' ');
