@@ -1,3 +1,4 @@
+import type { StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Injectable } from '@nestjs/common';
@@ -22,7 +23,7 @@ export class DiskSpace {
     const min = this.health.minFreeDiskBytes;
     const dir = this.dirOf(store);
     if (min === 0 || dir === undefined) return;
-    const stats = await statfs(dir);
+    const stats = await statfsNearest(dir);
     const free = stats.bavail * stats.bsize;
     if (free < min) {
       throw new Error(
@@ -37,6 +38,20 @@ export class DiskSpace {
       return this.blobs.driver === 'local' ? this.blobs.localDir : undefined;
     const { driver, sqlitePath } = this.database;
     return driver === 'sqlite' && sqlitePath !== ':memory:' ? dirname(sqlitePath) : undefined;
+  }
+}
+
+/**
+ * `statfs` of `dir`, or of its nearest existing parent while `dir` is not made yet (a fresh data
+ * folder, whose store makes it on its first write): the disk it will be made on.
+ */
+async function statfsNearest(dir: string): Promise<StatsFs> {
+  try {
+    return await statfs(dir);
+  } catch (error) {
+    const parent = dirname(dir);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === dir) throw error;
+    return statfsNearest(parent);
   }
 }
 

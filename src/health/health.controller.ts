@@ -30,6 +30,9 @@ const CHECK_TIMEOUT_MS = 3000;
 @Public()
 @Controller('health')
 export class HealthController {
+  /** The readiness check under way, if any. */
+  private running?: Promise<HealthCheckResult>;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -58,7 +61,16 @@ export class HealthController {
   @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'Readiness', operationId: 'getReadiness' })
   @ApiProblems(503)
-  async ready(): Promise<HealthCheckResult> {
+  ready(): Promise<HealthCheckResult> {
+    // Probes that arrive while a check runs (an orchestrator, load balancers, a healthcheck) share
+    // its answer: the stores see one probe at a time, however many ask.
+    this.running ??= this.check().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async check(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.storeCheck('recordStore', () => this.records.ping()),
@@ -89,13 +101,16 @@ export class HealthController {
     }
   }
 
-  /** A store answers its ping, and the disk under it (when local) has room, in time. */
+  /** A store answers its ping and its disk (when local) has room, checked at once, in time. */
   private storeCheck(store: StoreName, ping: () => Promise<void>) {
     return this.indicators
       .check(store)
       .attempt(async () => {
-        await ping();
-        await this.disk.check(store);
+        const outcomes = await Promise.allSettled([ping(), this.disk.check(store)]);
+        // The ping's failure first, whichever settles first: it says more (the disk is full, the
+        // folder is gone) than a low free-space figure.
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
       })
       .withTimeout(CHECK_TIMEOUT_MS);
   }

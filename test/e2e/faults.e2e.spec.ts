@@ -1,6 +1,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { HealthController } from '../../src/health/health.controller.js';
+import { BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 import { readSse } from '../support/sse.js';
 
@@ -52,5 +54,21 @@ describe('e2e: faults', () => {
       .expect(202);
     const stream = await readSse(t.app, `/api/v1/generations/${job.body.id}/events`, user.auth);
     expect(JSON.parse(stream.events.at(-1)!.data).status).toBe('succeeded');
+  });
+
+  it('checks the stores once for probes that arrive together, and again for the next', async () => {
+    const health = t.app.get(HealthController);
+    const pings = jest.spyOn(t.app.get(BlobStore), 'ping');
+    try {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => health.ready()));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill('ok'));
+      expect(pings).toHaveBeenCalledTimes(1);
+
+      // An answer is shared while it is being made, never kept.
+      expect((await health.ready()).status).toBe('ok');
+      expect(pings).toHaveBeenCalledTimes(2);
+    } finally {
+      pings.mockRestore();
+    }
   });
 });

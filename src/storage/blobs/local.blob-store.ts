@@ -103,8 +103,13 @@ export class LocalBlobStore extends BlobStore {
   async ping(): Promise<void> {
     const probe = join(this.root, TEMP_DIR, `health-${randomUUID()}`);
     try {
-      await mkdir(dirname(probe), { recursive: true });
-      await writeFile(probe, 'ok');
+      // Each step is a trip through libuv's pool and back through the event loop, both busy under
+      // load: the folder is made only when missing (a fresh root), not on every probe.
+      await writeFile(probe, 'ok').catch(async (error: unknown) => {
+        if (!isMissing(error)) throw error;
+        await mkdir(dirname(probe), { recursive: true });
+        await writeFile(probe, 'ok');
+      });
       await unlink(probe);
     } catch (error) {
       throw translateFsError(error);
