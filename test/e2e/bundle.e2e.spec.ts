@@ -140,20 +140,32 @@ function importsOfFiles(dir: string): Map<string, string[]> {
   );
 }
 
-/** What a module imports: its import and export-from declarations and its `import("…")` calls. */
+interface AstNode {
+  type?: string;
+  name?: string;
+  value?: unknown;
+  source?: AstNode;
+  callee?: AstNode;
+  arguments?: AstNode[];
+}
+
+/**
+ * What a module loads: its import and export-from declarations, its `import("…")` calls, and its
+ * `createRequire(import.meta.url)("…")` calls (how the bundle loads CommonJS packages).
+ */
 function importsOf(node: unknown, found: string[] = []): string[] {
   if (Array.isArray(node)) {
     for (const item of node) importsOf(item, found);
   } else if (node && typeof node === 'object') {
-    const { type, source } = node as { type?: string; source?: { type?: string; value?: unknown } };
-    if (
+    const { type, source, callee, arguments: args } = node as AstNode;
+    const required =
+      type === 'CallExpression' && callee?.callee?.name === 'createRequire' ? args?.[0] : undefined;
+    const loaded =
       type !== undefined &&
-      /^(Import(Declaration|Expression)|Export(All|Named)Declaration)$/.test(type) &&
-      source?.type === 'Literal' &&
-      typeof source.value === 'string'
-    ) {
-      found.push(source.value);
-    }
+      /^(Import(Declaration|Expression)|Export(All|Named)Declaration)$/.test(type)
+        ? source
+        : required;
+    if (loaded?.type === 'Literal' && typeof loaded.value === 'string') found.push(loaded.value);
     for (const value of Object.values(node)) importsOf(value, found);
   }
   return found;
