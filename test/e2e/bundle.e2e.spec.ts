@@ -2,8 +2,8 @@
  * The production bundle (`dist/bundle/main.js`, scripts/bundle.mjs) is the service the tests run
  * in process: it serves the committed OpenAPI document (a class the bundler renamed would rename
  * its schema), makes an image in its worker (a file the bundle ships beside itself) and serves it,
- * and holds one copy of NestJS (an installed @nestjs package imported from node_modules as well as
- * bundled would be a second one, with DI tokens of its own).
+ * holds one copy of NestJS (an installed @nestjs package imported from node_modules as well as
+ * bundled would be a second one, with DI tokens of its own), and loads no adapter SDK at start.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -16,6 +16,7 @@ import {
   type BuiltService,
   type ServiceProcess,
 } from '../support/built-service.js';
+import { LAZY_PACKAGES } from '../support/lazy-packages.js';
 import { waitFor } from '../support/wait.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -95,6 +96,26 @@ describe('e2e: the production bundle (real process)', () => {
     expect(installed).toEqual([]);
   });
 
+  it('loads no adapter SDK, nor sharp, at start: each sits in a chunk imported when first used', () => {
+    const staticLoads = importsOfFiles(dirname(build.bundle), true);
+    const files = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const loaded of staticLoads.get(file) ?? []) {
+        if (loaded.startsWith('./')) visit(loaded.slice(2));
+      }
+    };
+    visit('main.js');
+    const atStart = [...files].flatMap((file) => staticLoads.get(file) ?? []);
+    // The packages every start needs are seen (the test would see an SDK the same way).
+    expect(atStart).toEqual(expect.arrayContaining(['fastify', 'pino', 'class-validator']));
+    const sdks = atStart.filter((loaded) =>
+      LAZY_PACKAGES.some((name) => loaded === name || loaded.startsWith(`${name}/`)),
+    );
+    expect(sdks).toEqual([]);
+  });
+
   it('imports only production packages, each the copy its importer finds: what the container keeps', () => {
     // The container runs the bundle after `npm prune --omit=dev`: a package the lockfile marks as
     // dev is not there, and a copy npm nested under its importer is found only by its path.
@@ -129,13 +150,16 @@ describe('e2e: the production bundle (real process)', () => {
 });
 
 /** The imports of each JavaScript file in `dir`, by file name. */
-function importsOfFiles(dir: string): Map<string, string[]> {
+function importsOfFiles(dir: string, atStart = false): Map<string, string[]> {
   return new Map(
     readdirSync(dir)
       .filter((name) => /\.m?js$/.test(name))
       .map((name) => [
         name,
-        importsOf(parseAst(readFileSync(join(dir, name), 'utf8'), { sourceType: 'module' })),
+        importsOf(
+          parseAst(readFileSync(join(dir, name), 'utf8'), { sourceType: 'module' }),
+          atStart,
+        ),
       ]),
   );
 }
@@ -151,13 +175,21 @@ interface AstNode {
 
 /**
  * What a module loads: its import and export-from declarations, its `import("…")` calls, and its
- * `createRequire(import.meta.url)("…")` calls (how the bundle loads CommonJS packages).
+ * `createRequire(import.meta.url)("…")` calls (how the bundle loads CommonJS packages). With
+ * `atStart`, what loading the module loads: not the `import("…")` calls inside functions (the
+ * adapters' imports when first used), but a top-level `await import("…")`, and every `require`.
  */
-function importsOf(node: unknown, found: string[] = []): string[] {
+function importsOf(
+  node: unknown,
+  atStart: boolean,
+  found: string[] = [],
+  inFunction = false,
+): string[] {
   if (Array.isArray(node)) {
-    for (const item of node) importsOf(item, found);
+    for (const item of node) importsOf(item, atStart, found, inFunction);
   } else if (node && typeof node === 'object') {
     const { type, source, callee, arguments: args } = node as AstNode;
+    if (atStart && inFunction && type === 'ImportExpression') return found;
     const required =
       type === 'CallExpression' && callee?.callee?.name === 'createRequire' ? args?.[0] : undefined;
     const loaded =
@@ -166,7 +198,8 @@ function importsOf(node: unknown, found: string[] = []): string[] {
         ? source
         : required;
     if (loaded?.type === 'Literal' && typeof loaded.value === 'string') found.push(loaded.value);
-    for (const value of Object.values(node)) importsOf(value, found);
+    const inside = inFunction || (type !== undefined && /Function/.test(type));
+    for (const value of Object.values(node)) importsOf(value, atStart, found, inside);
   }
   return found;
 }

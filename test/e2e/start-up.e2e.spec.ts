@@ -2,28 +2,15 @@
  * What the service loads at start on its embedded defaults: no SDK of an adapter it does not use,
  * not sharp, which the default renderer imports when it first draws, and not Fastify's schema
  * compilers.
- * Each SDK below is replaced by a module that records its import, so a static import of one
- * anywhere in the app shows here (the positive control imports one itself).
+ * Each of `LAZY_PACKAGES` is replaced by a module that records its import, so a static import of
+ * one anywhere in the app shows here (the positive control imports one itself).
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { TestApp } from '../support/app.js';
+import { LAZY_PACKAGES } from '../support/lazy-packages.js';
 
-const SDKS = [
-  'openai',
-  'replicate',
-  '@azure/storage-blob',
-  '@azure/cosmos',
-  '@aws-sdk/client-s3',
-  '@aws-sdk/lib-storage',
-  '@aws-sdk/s3-request-presigner',
-  'mongoose',
-  'bullmq',
-  'ioredis',
-  // libvips, for the offline renderer: loaded when it first draws.
-  'sharp',
-];
 const imported = new Set<string>();
-for (const sdk of SDKS) {
+for (const sdk of LAZY_PACKAGES) {
   jest.unstable_mockModule(sdk, () => {
     imported.add(sdk);
     return { default: class {} };
