@@ -41,6 +41,8 @@ function bundledPackage(specifier) {
  * container, where `npm prune --omit=dev` had removed it.
  */
 function externalsAsTheirImportersFindThem(outDir) {
+  /** `require` as the bundle's chunks (all in `outDir`) will call it. */
+  const bundleRequire = createRequire(join(outDir, 'main.js'));
   return {
     name: 'externals-as-their-importers-find-them',
     async resolveId(specifier, importer, options) {
@@ -60,7 +62,6 @@ function externalsAsTheirImportersFindThem(outDir) {
         : // Every chunk is written straight into `outDir`: one relative path fits them all.
           relative(outDir, resolved.id).split(sep).join('/');
       // A CommonJS package that `require` finds as the import did is loaded with `require`.
-      const bundleRequire = createRequire(join(outDir, 'main.js'));
       return isCommonJs(resolved.id) && bundleRequire.resolve(target) === resolved.id
         ? { id: `${REQUIRED}${target}` }
         : { id: target, external: true };
@@ -69,7 +70,7 @@ function externalsAsTheirImportersFindThem(outDir) {
       if (!id.startsWith(REQUIRED)) return null;
       const target = id.slice(REQUIRED.length);
       // Its exports, read here once, as the bundle will find them.
-      const exported = createRequire(join(outDir, 'main.js'))(target);
+      const exported = bundleRequire(target);
       const names = Object.keys(exported).filter((n) => n !== 'default' && n !== '__esModule');
       return [
         "import { createRequire } from 'node:module';",

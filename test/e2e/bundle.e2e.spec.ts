@@ -24,13 +24,16 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 describe('e2e: the production bundle (real process)', () => {
   let build: BuiltService;
   let service: ServiceProcess;
-  /** What each of the bundle's files imports, read once from its syntax tree. */
+  /** Each of the bundle's files' syntax tree, parsed once, by file name. */
+  let trees: Map<string, unknown>;
+  /** What each of the bundle's files imports. */
   let imports: Map<string, string[]>;
 
   beforeAll(async () => {
     build = await buildService('image-forge-bundle');
     service = await startService(build.bundle);
-    imports = importsOfFiles(dirname(build.bundle));
+    trees = treesOfFiles(dirname(build.bundle));
+    imports = loadsOfFiles(trees, false);
   }, 120_000);
   afterAll(async () => {
     await service?.stop();
@@ -97,7 +100,7 @@ describe('e2e: the production bundle (real process)', () => {
   });
 
   it('loads no adapter SDK, nor sharp, at start: each sits in a chunk imported when first used', () => {
-    const staticLoads = importsOfFiles(dirname(build.bundle), true);
+    const staticLoads = loadsOfFiles(trees, true);
     const files = new Set<string>();
     const visit = (file: string) => {
       if (files.has(file)) return;
@@ -149,19 +152,21 @@ describe('e2e: the production bundle (real process)', () => {
   });
 });
 
-/** The imports of each JavaScript file in `dir`, by file name. */
-function importsOfFiles(dir: string, atStart = false): Map<string, string[]> {
+/** The syntax tree of each JavaScript file in `dir`, by file name. */
+function treesOfFiles(dir: string): Map<string, unknown> {
   return new Map(
     readdirSync(dir)
       .filter((name) => /\.m?js$/.test(name))
       .map((name) => [
         name,
-        importsOf(
-          parseAst(readFileSync(join(dir, name), 'utf8'), { sourceType: 'module' }),
-          atStart,
-        ),
+        parseAst(readFileSync(join(dir, name), 'utf8'), { sourceType: 'module' }) as unknown,
       ]),
   );
+}
+
+/** What each file loads (see `importsOf`), by file name. */
+function loadsOfFiles(trees: Map<string, unknown>, atStart: boolean): Map<string, string[]> {
+  return new Map([...trees].map(([name, tree]) => [name, importsOf(tree, atStart)]));
 }
 
 interface AstNode {
