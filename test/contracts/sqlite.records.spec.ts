@@ -10,13 +10,14 @@ import ts from 'typescript';
 import { newId } from '../../src/common/ids.js';
 import { SqliteApiKeysRepository } from '../../src/storage/records/sqlite/sqlite.api-keys.repository.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
+import { SEARCH_INDEX_BATCH } from '../../src/storage/records/sqlite/sqlite.search-index.js';
 import {
   SqliteImagesRepository,
   imageKeysSql,
   lookupThreshold,
   ownedItemsSql,
   publicItemsSql,
-  type SearchPlan,
+  type SqlPlan,
 } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import { parseImageSearch } from '../../src/storage/records/image-search.js';
 import type { ImageQuery } from '../../src/storage/records/images.repository.js';
@@ -322,7 +323,7 @@ describe('sqlite images: query plans', () => {
 
   it('a search with few matches looks them up by rowid; one with many walks the newest-first index', () => {
     const sqlite = new SqliteDatabase(newFile());
-    const planOf = (query: ImageQuery, plan: SearchPlan) => {
+    const planOf = (query: ImageQuery, plan: SqlPlan) => {
       const { sql, params } = imageKeysSql(query, { limit: 21 }, plan);
       return sqlite.db
         .prepare<[Record<string, unknown>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
@@ -352,7 +353,7 @@ describe('sqlite images: query plans', () => {
     expect(lookupThreshold(21, 0)).toBe(0);
   });
 
-  it('reads the same pages with either plan, and picks the plan by how many images match', async () => {
+  it('reads the same pages with every plan, and picks the plan by how many images match', async () => {
     const sqlite = new SqliteDatabase(newFile());
     const images = new SqliteImagesRepository(sqlite);
     const owner = newId();
@@ -372,47 +373,84 @@ describe('sqlite images: query plans', () => {
         );
       }
       // 400 rows: a page of 21 looks up at most ceil(sqrt(21 × 400 / 20)) = 21 matches, a page
-      // of 1 at most 5.
+      // of 1 at most 5. More: chunks of the index (the prefix index is built: a new file).
       const harbor = parseImageSearch('harbor')!;
       const beacon = parseImageSearch('beac')!;
       const anchor = parseImageSearch('anchor')!;
-      expect(images.searchPlan({ search: harbor }, 21)).toBe('walk');
+      expect(images.searchPlan({ search: harbor }, 21)).toBe('chunks');
       expect(images.searchPlan({ search: beacon }, 21)).toBe('lookup');
-      // 10 matches: counted up to 6 for a page of 1 (more than 5: walk), then again for 21.
-      expect(images.searchPlan({ search: anchor }, 1)).toBe('walk');
+      // 10 matches: counted up to 6 for a page of 1 (more than 5: chunks), then again for 21.
+      expect(images.searchPlan({ search: anchor }, 1)).toBe('chunks');
       expect(images.searchPlan({ search: anchor }, 21)).toBe('lookup');
 
-      const read = (query: ImageQuery, page: PageRequest, plan: SearchPlan) => {
-        const { sql, params } = imageKeysSql(query, page, plan);
-        return sqlite.db.prepare<[Record<string, unknown>], string>(sql).pluck().all(params);
+      const searches = [harbor, beacon, anchor, parseImageSearch('dusk harb')!];
+      const pagesOf = (read: (page: PageRequest) => string[]) => {
+        const pages: string[][] = [];
+        let after: PageRequest['after'];
+        for (;;) {
+          const page = read({ limit: 7, after });
+          pages.push(page);
+          if (page.length < 7) return pages;
+          const [createdAt, id] = page[page.length - 1].split(' ');
+          after = { createdAt, id };
+        }
       };
-      for (const search of [harbor, beacon, anchor, parseImageSearch('dusk harb')!]) {
+      for (const search of searches) {
         for (const filter of [
           { visibility: 'public' as const },
           { ownerId: owner },
           { visibility: 'public' as const, from: at(20), to: at(150) },
         ]) {
           // Every page, by cursor, with each plan.
-          const pages: Record<SearchPlan, string[][]> = { walk: [], lookup: [] };
-          for (const plan of ['walk', 'lookup'] as const) {
-            let after: PageRequest['after'];
-            for (;;) {
-              const page = read({ ...filter, search }, { limit: 7, after }, plan);
-              pages[plan].push(page);
-              if (page.length < 7) break;
-              const [createdAt, id] = page[page.length - 1].split(' ');
-              after = { createdAt, id };
-            }
+          const query = { ...filter, search };
+          const walk = pagesOf((page) => images.readKeys(query, page, 'walk'));
+          for (const plan of ['lookup', 'chunks'] as const) {
+            expect(pagesOf((page) => images.readKeys(query, page, plan))).toEqual(walk);
           }
-          expect(pages.lookup).toEqual(pages.walk);
-          expect(pages.walk.flat().length).toBeGreaterThan(0);
-          // And the repository, whichever plan it picks, reads the same first page.
-          const first = await images.listKeys(
-            { ...filter, q: search.words.join(' ') },
-            { limit: 7 },
-          );
-          expect(first.map((key) => `${key.createdAt} ${key.id}`)).toEqual(pages.walk[0]);
+          expect(walk.flat().length).toBeGreaterThan(0);
+          // And the repository, whichever plan it picks, reads the same first page, as keys and
+          // as records.
+          const q = search.words.join(' ');
+          const first = await images.listKeys({ ...filter, q }, { limit: 7 });
+          expect(first.map((key) => `${key.createdAt} ${key.id}`)).toEqual(walk[0]);
+          const records = await images.list({ ...filter, q }, { limit: 7 });
+          expect(records.map((image) => `${image.createdAt} ${image.id}`)).toEqual(walk[0]);
         }
+      }
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('reads the same pages in chunks where creation instants do not follow insertion', async () => {
+    const sqlite = new SqliteDatabase(newFile());
+    const images = new SqliteImagesRepository(sqlite);
+    try {
+      // Imported images: inserted in one order, created in a shuffled one, so that each chunk of
+      // the newest-first index spans most rowids and the chunks' budget runs out (then `walk`
+      // reads the rest of the page).
+      const order = Array.from({ length: 600 }, (_, i) => (i * 389) % 600);
+      for (const [i, instant] of order.entries()) {
+        await images.insert(
+          makeImage({
+            prompt: i % 10 === 0 ? 'a quiet harbor' : 'a stone field',
+            visibility: 'public',
+            createdAt: at(instant),
+          }),
+        );
+      }
+      const query = { visibility: 'public' as const, search: parseImageSearch('harb')! };
+      // A page of 30 in chunks of 64 and 128 (6 and 13 matches, each chunk spanning ~600
+      // rowids: the budget of 2 × 600), then `walk` for the last 11.
+      for (const limit of [1, 7, 30, 45]) {
+        const walk = images.readKeys(query, { limit }, 'walk');
+        expect(walk).toHaveLength(limit);
+        expect(images.readKeys(query, { limit }, 'chunks')).toEqual(walk);
+        const [createdAt, id] = walk[walk.length - 1].split(' ');
+        const next = { limit, after: { createdAt, id } };
+        expect(images.readKeys(query, next, 'chunks')).toEqual(
+          images.readKeys(query, next, 'walk'),
+        );
       }
     } finally {
       sqlite.close();
@@ -434,5 +472,169 @@ describe('sqlite images: query plans', () => {
     } finally {
       sqlite.close();
     }
+  });
+});
+
+/** The words the build tests' prompts are made of: many share their first letters. */
+const WORDS = ['lighthouse', 'light', 'lantern', 'harbor', 'harvest', 'stone', 'storm', 'a', 'of'];
+
+function promptOf(i: number): string {
+  return [0, 1, 2].map((k) => WORDS[(i * (k + 3) + k) % WORDS.length]).join(' ');
+}
+
+/** Searches whose matches the build tests compare between the two full-text indexes. */
+const MATCHES = [
+  '"a"*',
+  '"l"*',
+  '"li"*',
+  '"har"*',
+  '"light"*',
+  '"storm"',
+  '"harbor" "l"*',
+  '"tag"*',
+];
+
+/**
+ * A file as the fourth migration left it (the prefix index is the fifth), holding `count` images:
+ * what a service upgraded to this version opens.
+ */
+function fourthVersionFile(count: number): string {
+  const file = newFile();
+  const sqlite = new SqliteDatabase(file);
+  const images = new SqliteImagesRepository(sqlite);
+  for (let i = 0; i < count; i++) {
+    void images.insert(makeImage({ prompt: promptOf(i), createdAt: at(i), tags: [`tag${i % 4}`] }));
+  }
+  sqlite.db.exec(`
+    DROP TRIGGER images_fts_prefix_insert;
+    DROP TRIGGER images_fts_prefix_delete;
+    DROP TRIGGER images_fts_prefix_update;
+    DROP TABLE images_fts_prefix;
+    DROP TABLE images_fts_prefix_build;
+    PRAGMA user_version = 4;
+  `);
+  sqlite.close();
+  return file;
+}
+
+/** The rowids each of `MATCHES` finds in `table`, at or below `upto`. */
+function matchesIn(sqlite: SqliteDatabase, table: string, upto = Number.MAX_SAFE_INTEGER) {
+  const find = sqlite.db
+    .prepare<[string, number], number>(
+      `SELECT rowid FROM ${table} WHERE ${table} MATCH ? AND rowid <= ? ORDER BY rowid`,
+    )
+    .pluck();
+  return MATCHES.map((match) => find.all(match, upto));
+}
+
+describe('sqlite images: the prefix search index on a file that had images', () => {
+  let opened: SqliteDatabase[];
+  const open = (file: string) => {
+    const sqlite = new SqliteDatabase(file);
+    opened.push(sqlite);
+    return sqlite;
+  };
+  const builtUpto = (sqlite: SqliteDatabase) =>
+    sqlite.db.prepare('SELECT built_upto FROM images_fts_prefix_build').pluck().get() as number;
+
+  beforeEach(() => {
+    opened = [];
+  });
+
+  afterEach(() => {
+    for (const sqlite of opened) sqlite.close();
+  });
+
+  it('is built in batches by two replicas while both write, and then matches the old index', async () => {
+    const file = fourthVersionFile(60);
+    const one = open(file);
+    const other = open(file);
+    const [images, replica] = [one, other].map((db) => new SqliteImagesRepository(db));
+    const search = parseImageSearch('li')!;
+    // Until it is built, searches read the old index, and do not read it in chunks.
+    expect(one.searchIndex.isDone()).toBe(false);
+    expect(images.searchPlan({ search }, 1)).toBe('walk');
+    const before = await images.listKeys({ q: 'li' }, { limit: 50 });
+
+    // Writes on both sides of where the build has got to, between batches of 7 by either replica:
+    // new images (above it), a tag change and a delete below it and above it, and the newest
+    // image deleted and another inserted in its place (its rowid used again).
+    const ids = (await images.listKeys({}, { limit: 100 })).map((key) => key.id).reverse();
+    const writes = [
+      () => images.insert(makeImage({ prompt: 'a storm light', createdAt: at(100) })),
+      () => replica.update(ids[3], { tags: ['lit', 'harbor'] }),
+      () => images.update(ids[40], { tags: ['lantern'] }),
+      () => replica.delete(ids[5]),
+      () => images.delete(ids[50]),
+      async () => {
+        const newest = await images.listKeys({}, { limit: 1 });
+        await replica.delete(newest[0].id);
+        await replica.insert(makeImage({ prompt: 'harbor stone', createdAt: at(101) }));
+      },
+      () => replica.insert(makeImage({ prompt: 'lighthouse of a storm', createdAt: at(102) })),
+    ];
+    let steps = 0;
+    for (let more = true; more; steps++) {
+      await writes[steps % writes.length]();
+      more = [one, other][steps % 2].searchIndex.step(7);
+      // What is built so far is exactly what the old index holds up to there.
+      const upto = builtUpto(one);
+      expect(matchesIn(one, 'images_fts_prefix')).toEqual(matchesIn(one, 'images_fts', upto));
+    }
+
+    expect(steps).toBeGreaterThan(8);
+    for (const sqlite of [one, other]) {
+      expect(sqlite.searchIndex.isDone()).toBe(true);
+      sqlite.db.exec(
+        `INSERT INTO images_fts_prefix (images_fts_prefix, rank) VALUES ('integrity-check', 1)`,
+      );
+      expect(matchesIn(sqlite, 'images_fts_prefix')).toEqual(matchesIn(sqlite, 'images_fts'));
+    }
+    expect(matchesIn(one, 'images_fts_prefix').every((found) => found.length > 0)).toBe(true);
+    // Built, a dense search reads it in chunks, and after more writes it still matches.
+    expect(images.searchPlan({ search }, 1)).toBe('chunks');
+    for (const write of writes) await write();
+    one.db.exec(
+      `INSERT INTO images_fts_prefix (images_fts_prefix, rank) VALUES ('integrity-check', 1)`,
+    );
+    expect(before.length).toBeGreaterThan(20);
+  });
+
+  it('builds in the background from start(), stops when closed, and the next start resumes', async () => {
+    const count = SEARCH_INDEX_BATCH * 2 + 10;
+    const file = fourthVersionFile(count);
+    const first = new SqliteDatabase(file);
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    try {
+      const building = first.searchIndex.start();
+      // One batch ran before start() returned; closing stops the build before the next.
+      expect(builtUpto(first)).toBe(SEARCH_INDEX_BATCH);
+      first.close();
+      await building;
+
+      const second = open(file);
+      expect(builtUpto(second)).toBe(SEARCH_INDEX_BATCH);
+      expect(second.searchIndex.isDone()).toBe(false);
+      await second.searchIndex.start();
+
+      expect(second.searchIndex.isDone()).toBe(true);
+      expect(turns).toBeGreaterThan(0);
+      second.db.exec(
+        `INSERT INTO images_fts_prefix (images_fts_prefix, rank) VALUES ('integrity-check', 1)`,
+      );
+      expect(matchesIn(second, 'images_fts_prefix')).toEqual(matchesIn(second, 'images_fts'));
+      const images = new SqliteImagesRepository(second);
+      await expect(images.listKeys({ q: 'tag3' }, { limit: count })).resolves.toHaveLength(
+        Math.ceil((count - 3) / 4),
+      );
+    } finally {
+      clearInterval(ticking);
+    }
+  });
+
+  it('a new file has it built from the start', () => {
+    const sqlite = open(newFile());
+    expect(sqlite.searchIndex.isDone()).toBe(true);
   });
 });

@@ -1,9 +1,14 @@
 import type { AppConfig } from '../../../config/app-config.js';
 import { SqliteDatabase } from './sqlite.database.js';
 
-/** The embedded backend: one SQLite file (or `:memory:`). See `RecordBackend`. */
+/**
+ * The embedded backend: one SQLite file (or `:memory:`). See `RecordBackend`. On a file that had
+ * images before the prefix search index, it is built in the background (`SearchIndexBuild`).
+ */
 export async function open({ sqlitePath }: AppConfig['database']): Promise<SqliteDatabase> {
-  return new SqliteDatabase(sqlitePath);
+  const db = new SqliteDatabase(sqlitePath);
+  void db.searchIndex.start();
+  return db;
 }
 
 export async function close(db: SqliteDatabase): Promise<void> {
