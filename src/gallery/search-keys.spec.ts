@@ -141,6 +141,30 @@ describe('SearchKeys', () => {
     });
   });
 
+  it('takes a search that matched too many to keep as still matching too many for a minute', async () => {
+    class FewKept extends SearchKeys {
+      protected override readonly maxKept = 100;
+    }
+    const keys = new FewKept(store, { ...config, pageCacheTtlMs: 150 });
+    const newest = () => keys.listKeys(filter, { limit: 1 });
+    await newest();
+    await newest(); // found to match more than 100
+    const reads = jest.spyOn(store, 'listKeys');
+    const added = await store.insert(
+      makeImage({ prompt: 'lighthouse keeper', createdAt: '2026-12-03T00:00:00.000Z' }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 170));
+      // Past the freshness bound, after a change: the page comes from the store (so it is
+      // current), and the matches are not read again (that read asks for 101).
+      expect((await newest())[0].id).toBe(added.id);
+      expect(reads.mock.calls.map(([, page]) => page.limit)).toEqual([1]);
+    } finally {
+      reads.mockRestore();
+      await store.delete(added.id);
+    }
+  });
+
   it('asks the store for anything but a search', async () => {
     const keys = new SearchKeys(store, config);
     const page = { limit: 5 };

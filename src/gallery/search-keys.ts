@@ -7,6 +7,13 @@ import { ImagesRepository, type ImageFilter } from '../storage/records/images.re
 
 /** A search's matches are kept only when there are at most this many (~6 MB of keys). */
 export const MAX_KEPT_MATCHES = 50_000;
+/**
+ * How long a search found to match too many is taken to still match too many. Its pages come from
+ * the store, current whatever this says, so this bounds only how soon a search that came down to
+ * `MAX_KEPT_MATCHES` gets kept; reading up to that many keys again on every change to the images
+ * (a new one every few seconds, on a busy service) cost a dense search ~0.16 s at 1M images.
+ */
+export const TOO_MANY_RECHECK_MS = 60_000;
 /** What a kept key costs in memory, about (two short strings and an object). */
 const BYTES_PER_KEY = 120;
 
@@ -32,7 +39,8 @@ interface Kept {
  * binary search. A search is kept from its second ask within a minute (a one-off search goes to
  * the store, as before) and only when it matches at most `MAX_KEPT_MATCHES` images: reading that
  * many keys takes ~5 µs a match at 1M images (~80 ms for 15k). A search matching more stays a
- * store query, whose cost grows with its match set (the FTS build).
+ * store query (SQLite reads a dense one's page in chunks of its index: under a millisecond), and
+ * is found to match too many again at most once in `TOO_MANY_RECHECK_MS`.
  *
  * Past the bound, kept matches are checked, not read again: where the store counts its changes
  * (`changeCount`, one row read in microseconds, every replica's changes counted), matches are
@@ -46,6 +54,8 @@ export class SearchKeys {
   private readonly kept: BoundedCache<Kept>;
   private readonly asked: Admission;
   private readonly ttlMs: number;
+  /** `MAX_KEPT_MATCHES`; smaller in tests. */
+  protected readonly maxKept: number = MAX_KEPT_MATCHES;
 
   constructor(
     private readonly images: ImagesRepository,
@@ -87,7 +97,8 @@ export class SearchKeys {
   private async current(key: string, unbounded: ImageFilter): Promise<Matches | undefined> {
     const now = Date.now();
     const kept = this.kept.get(key);
-    if (kept && now - kept.checkedAt < this.ttlMs) return kept.matches;
+    const bound = kept?.matches === 'too many' ? TOO_MANY_RECHECK_MS : this.ttlMs;
+    if (kept && now - kept.checkedAt < bound) return kept.matches;
     if (!kept && !this.asked.askedBefore(key)) return undefined;
     // Read before the matches: a change made while they are read shows as a new count.
     const changes = await this.images.changeCount();
@@ -96,8 +107,8 @@ export class SearchKeys {
       this.kept.set(key, { ...kept, checkedAt: now });
       return kept.matches;
     }
-    const all = await this.images.listKeys(unbounded, { limit: MAX_KEPT_MATCHES + 1 });
-    const matches = all.length > MAX_KEPT_MATCHES ? 'too many' : all;
+    const all = await this.images.listKeys(unbounded, { limit: this.maxKept + 1 });
+    const matches = all.length > this.maxKept ? 'too many' : all;
     this.kept.set(key, { matches, changes, checkedAt: now });
     return matches;
   }
