@@ -313,13 +313,15 @@ const CHUNKS_BUDGET = 2;
  */
 const CHUNK_ENTRY_COST = 4;
 
-/** What is left of `page` once `found` is found, from `after`. */
-function rest(
-  page: PageRequest,
-  found: readonly string[],
-  after: PageCursor | undefined,
-): PageRequest {
-  return { limit: page.limit - found.length, after };
+/**
+ * `filter` for the entries after `after`, without its `to` where `after` lies below it already:
+ * one upper bound, as `ImagesRepository` hands the adapters (with both, SQLite scanned instead of
+ * walking the index).
+ */
+function below<F extends ImageQuery>(filter: F, after: PageCursor | undefined): F {
+  return after && filter.to !== undefined && after.createdAt < filter.to
+    ? { ...filter, to: undefined }
+    : filter;
 }
 
 /** Searches whose match count is kept: about a thousand. */
@@ -427,7 +429,12 @@ export class SqliteImagesRepository extends ImagesRepository {
     let size = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * page.limit));
     let walked = 0;
     for (;;) {
-      const { from, where, params } = matching(unsearched, { limit: size, after }, 'walk', fts);
+      const { from, where, params } = matching(
+        below(unsearched, after),
+        { limit: size, after },
+        'walk',
+        fts,
+      );
       const chunk = this.sqlite
         .statement<[Record<string, unknown>], [number, string]>(
           `SELECT seq, created_at || ' ' || id FROM ${from} ${where}`,
@@ -442,7 +449,7 @@ export class SqliteImagesRepository extends ImagesRepository {
         else if (seq > high) high = seq;
       }
       budget -= high - low + 1;
-      if (budget < 0) return found.concat(this.keys(filter, rest(page, found, after), 'walk', fts));
+      if (budget < 0) return found.concat(this.walkOn(filter, page, found, after, fts));
       const matches = new Set(inRange.all(match, BigInt(low), BigInt(high)));
       for (const [seq, key] of chunk) {
         if (!matches.has(seq)) continue;
@@ -455,10 +462,22 @@ export class SqliteImagesRepository extends ImagesRepository {
       walked += chunk.length;
       const density = found.length / walked;
       if (density * density * rows < CHUNK_ENTRY_COST * (page.limit - found.length)) {
-        return found.concat(this.keys(filter, rest(page, found, after), 'walk', fts));
+        return found.concat(this.walkOn(filter, page, found, after, fts));
       }
       size = Math.min(MAX_CHUNK, size * 2);
     }
+  }
+
+  /** The rest of a page `chunks` began (`found` so far, up to `after`), read by `walk`. */
+  private walkOn(
+    filter: ImageQuery,
+    page: PageRequest,
+    found: readonly string[],
+    after: PageCursor | undefined,
+    fts: FtsTable,
+  ): string[] {
+    const rest = { limit: page.limit - found.length, after };
+    return this.keys(below(filter, after), rest, 'walk', fts);
   }
 
   /** The highest rowid: how many images there are, about (deleted ones counted), at no cost. */

@@ -49,7 +49,7 @@ export class SearchIndexBuild {
     return this.running;
   }
 
-  /** Stops after the batch in flight (none: batches run synchronously); the index stays as far as it got. */
+  /** Stops before the next batch (each runs synchronously); the index stays as far as it got. */
   stop(): void {
     this.stopping.abort();
   }
@@ -94,15 +94,14 @@ export class SearchIndexBuild {
   private async build(): Promise<void> {
     const { signal } = this.stopping;
     const started = Date.now();
-    const left = () =>
-      this.sqlite
-        .statement<[], number>(
-          `SELECT count(*) FROM images
-            WHERE seq > (SELECT built_upto FROM images_fts_prefix_build WHERE id = 1)`,
-        )
-        .pluck(true)
-        .get() ?? 0;
-    this.logger.log({ images: left() }, 'building the prefix search index');
+    const left = this.sqlite
+      .statement<[], number>(
+        `SELECT count(*) FROM images
+          WHERE seq > (SELECT built_upto FROM images_fts_prefix_build WHERE id = 1)`,
+      )
+      .pluck(true)
+      .get();
+    this.logger.log({ images: left }, 'building the prefix search index');
     let added = 0;
     while (!signal.aborted) {
       const batchStarted = performance.now();
@@ -118,7 +117,6 @@ export class SearchIndexBuild {
         continue;
       }
       if (!more) {
-        this.done = this.isDone();
         this.logger.log(
           { batches: added, ms: Date.now() - started },
           'the prefix search index is built: searches use it',
