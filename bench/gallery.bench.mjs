@@ -8,9 +8,9 @@
 // image files with sendfile. Servers are pinned to core 0 and the load generator (wrk, one thread)
 // to core 1 where `taskset` exists. Every target runs once per round, rounds interleave
 // (BENCH_ROUNDS, 3), and the tables print medians. Then a growth table (page 1, deep page,
-// uncacheable page, a common word's search, a rare one's and a one-letter one's at 10k, 100k, and 1M with
-// BENCH_IMAGES=1000000), the start-up rows (spawn → /health/ready, idle RSS; the bundle and, for
-// comparison, tsc's unbundled output) and one line of ratios against the goals.
+// uncacheable page, a common word's search, a rare one's and a one-letter one's at 10k, 100k,
+// and 1M with BENCH_IMAGES=1000000), the start-up rows (spawn → /health/ready, idle RSS; the
+// bundle and, for comparison, tsc's unbundled output) and one line of ratios against the goals.
 //
 // The request log's cost is measured in the service itself, at LOG_LEVEL=info and at warn in turn:
 // before each run the bench sets the level as an admin does (`PUT /api/v1/admin/log-level`). Two
