@@ -457,6 +457,35 @@ describe('sqlite images: query plans', () => {
     }
   });
 
+  it("reads the same pages in chunks of an owner's images spread among everyone's", async () => {
+    const sqlite = new SqliteDatabase(newFile());
+    const images = new SqliteImagesRepository(sqlite);
+    const owner = newId();
+    try {
+      // 3,000 images, the owner's every 100th: a chunk of their 30 spans ~2,900 rowids (more than
+      // 64 a row), so a search whose last word the prefix index holds asks about each row.
+      for (let i = 0; i < 3000; i++) {
+        await images.insert(
+          makeImage({
+            prompt: i % 3 === 0 ? 'a harbor at dusk' : 'a stone field',
+            ownerId: i % 100 === 0 ? owner : newId(),
+            createdAt: at(i),
+          }),
+        );
+      }
+      for (const q of ['har', 'ha', 'harbor', 'a st']) {
+        const query = { ownerId: owner, search: parseImageSearch(q)! };
+        for (const limit of [1, 4, 20]) {
+          const walk = images.readKeys(query, { limit }, 'walk');
+          expect(walk.length).toBeGreaterThan(0);
+          expect(images.readKeys(query, { limit }, 'chunks')).toEqual(walk);
+        }
+      }
+    } finally {
+      sqlite.close();
+    }
+  });
+
   it("ownedItems looks each id up by id, not by walking the owner's index entries", () => {
     const sqlite = new SqliteDatabase(newFile());
     try {
