@@ -189,9 +189,10 @@ function toFtsQuery({ words }: ImageSearch): string {
  *   where most images match, a page is one small chunk. Only with the prefix index
  *   (`images_fts_prefix`): without it, a short prefix is merged whole on every ask, chunk or not.
  *   It hands the rest of the page to `walk` where matches prove sparse among the entries walked
- *   (`CHUNK_ENTRY_COST`), and where chunks' rows are spread over many rowids (an owner's few
- *   images among everyone's, or images whose creation instants do not follow their insertion),
- *   so that each reads many matches: past rowids worth two whole indexes (`CHUNKS_BUDGET`).
+ *   (`CHUNK_ENTRY_COST`), and where chunks' spans add up past two whole indexes
+ *   (`CHUNKS_BUDGET`: creation instants that do not follow insertion). A chunk whose rows are
+ *   spread thin over their span (a history among everyone's images) asks about each row instead,
+ *   where that is a seek (`PROBE_SPREAD`).
  *   Measured at 1M images, a page of 21: `a` 0.5 ms (`walk`: 220-300 ms), `lig` 0.4-0.8 ms
  *   (105-190), `featured` 13 ms (27); the 50,001 keys `SearchKeys` asks for, `a` 164 ms.
  *
