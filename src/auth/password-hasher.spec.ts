@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
+import type { AuthConfig } from '../config/config-slices.js';
+import { MIN_PRODUCTION_HASH_COST } from '../config/env.schema.js';
 import { PasswordHasher } from './password-hasher.js';
+
+const hasherAt = (passwordHashCost: number) =>
+  new PasswordHasher({ passwordHashCost } as AuthConfig);
 
 // Each hash or verify costs a few hundred ms (OWASP scrypt parameters): hashes are shared.
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = hasherAt(MIN_PRODUCTION_HASH_COST);
   const password = 'correct horse battery staple';
   let stored: string;
 
@@ -27,6 +32,16 @@ describe('PasswordHasher', () => {
 
   it('records the scheme and its parameters with the hash', () => {
     expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+  });
+
+  it('hashes at the configured cost, and verifies hashes made at any other', async () => {
+    const cheap = hasherAt(10);
+    const cheaplyStored = await cheap.hash(password);
+
+    expect(cheaplyStored).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await cheap.verify(password, stored)).toBe(true);
+    expect(await hasher.verify(password, cheaplyStored)).toBe(true);
+    expect(await hasher.verify('correct horse battery stapler', cheaplyStored)).toBe(false);
   });
 
   it('rejects any password for a missing account', async () => {

@@ -1,8 +1,10 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuthConfig } from '../config/config-slices.js';
 
-/** OWASP's scrypt parameters (N=2^17, r=8, p=1): memory-hard, ~128 MiB per hash. */
-const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+/** scrypt's block size and parallelism, OWASP's (with N = 2^17: memory-hard, 128 MiB a hash). */
+const R = 8;
+const P = 1;
 const KEY_LENGTH = 32;
 
 /**
@@ -44,34 +46,29 @@ function derive(
   );
 }
 
-/** Password hashes as `scrypt$N$r$p$salt$hash` (base64url), so parameters can grow later. */
+/**
+ * Password hashes as `scrypt$N$r$p$salt$hash` (base64url): each keeps its parameters, so the cost
+ * (`PASSWORD_HASH_COST`) can change and every stored hash still verifies.
+ */
 @Injectable()
 export class PasswordHasher {
+  private readonly params: { readonly N: number; readonly r: number; readonly p: number };
+
   /**
    * Verified against when the account does not exist, so timing does not reveal which e-mails do:
    * the current parameters with random bytes, made without hashing (no password ever matches it,
    * and the first unknown e-mail must not cost two scrypt runs).
    */
-  private readonly dummyHash = [
-    'scrypt',
-    PARAMS.N,
-    PARAMS.r,
-    PARAMS.p,
-    randomBytes(16).toString('base64url'),
-    randomBytes(KEY_LENGTH).toString('base64url'),
-  ].join('$');
+  private readonly dummyHash: string;
+
+  constructor({ passwordHashCost }: AuthConfig) {
+    this.params = { N: 2 ** passwordHashCost, r: R, p: P };
+    this.dummyHash = this.encode(randomBytes(16), randomBytes(KEY_LENGTH));
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await derive(password, salt, PARAMS);
-    return [
-      'scrypt',
-      PARAMS.N,
-      PARAMS.r,
-      PARAMS.p,
-      salt.toString('base64url'),
-      key.toString('base64url'),
-    ].join('$');
+    return this.encode(salt, await derive(password, salt, this.params));
   }
 
   async verify(password: string, stored: string | null): Promise<boolean> {
@@ -93,5 +90,10 @@ export class PasswordHasher {
     return (
       stored !== null && actual.length === expected.length && timingSafeEqual(actual, expected)
     );
+  }
+
+  private encode(salt: Buffer, key: Buffer): string {
+    const { N, r, p } = this.params;
+    return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
   }
 }

@@ -121,6 +121,32 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('PASSWORD_HASH_COST', () => {
+    it("is OWASP's scrypt cost (2^17) unless set", () => {
+      expect(loadConfig({ DATA_DIR: dataDir }).auth.passwordHashCost).toBe(17);
+    });
+
+    it('may be lowered outside production, for tests', () => {
+      const config = loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', PASSWORD_HASH_COST: '10' });
+      expect(config.auth.passwordHashCost).toBe(10);
+    });
+
+    it('is refused below 17 in production, and taken above', () => {
+      const production = { NODE_ENV: 'production', JWT_SECRET: SECRET_32 };
+      const { message } = configError({ ...production, PASSWORD_HASH_COST: '16' });
+      expect(message).toContain('PASSWORD_HASH_COST: must be at least 17 in production');
+
+      const config = loadConfig({ DATA_DIR: dataDir, ...production, PASSWORD_HASH_COST: '18' });
+      expect(config.auth.passwordHashCost).toBe(18);
+    });
+
+    it.each(['9', '21', '17.5'])('is refused at %s', (value) => {
+      expect(configError({ PASSWORD_HASH_COST: value }).message).toContain(
+        `PASSWORD_HASH_COST: must be an integer from 10 to 20 (got "${value}")`,
+      );
+    });
+  });
+
   describe('JWT_SECRET outside production', () => {
     it('is generated once under DATA_DIR, readable by its owner only, and kept across restarts', async () => {
       const first = loadConfig({ DATA_DIR: dataDir });

@@ -129,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
       sessionPruneIntervalMs: vars.SESSION_PRUNE_INTERVAL_MS,
       adminEmails: new Set(list(vars.ADMIN_EMAILS)),
+      passwordHashCost: vars.PASSWORD_HASH_COST,
     },
     database: {
       driver: vars.DATABASE_DRIVER,

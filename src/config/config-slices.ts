@@ -62,6 +62,8 @@ export abstract class AuthConfig {
   /** How often ended sessions are deleted, besides at boot; 0: at boot only. */
   readonly sessionPruneIntervalMs: number;
   readonly adminEmails: ReadonlySet<string>;
+  /** scrypt's cost (log2 N) for new password hashes. */
+  readonly passwordHashCost: number;
 }
 
 /** The record store. */

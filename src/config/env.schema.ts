@@ -26,6 +26,8 @@ export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
 export const JOB_QUEUES = ['local', 'bullmq'] as const;
 
 type Env = EnvironmentVariables;
+/** OWASP's scrypt cost (N = 2^17), the least `PASSWORD_HASH_COST` production takes. */
+export const MIN_PRODUCTION_HASH_COST = 17;
 const AWS_PAIR = 'the other of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY is set';
 const autoGenerates = (vars: Env): boolean => vars.AUTO_GENERATE_CRON !== undefined;
 
@@ -122,6 +124,22 @@ export class EnvironmentVariables extends ProviderVariables {
    */
   @IsIntegerVar(0)
   SESSION_PRUNE_INTERVAL_MS = 60 * 60_000;
+
+  /**
+   * scrypt's cost for new password hashes, as log2 of N (r = 8, p = 1): 17 is OWASP's minimum
+   * (128 MiB and a few hundred ms a hash). Each hash keeps the parameters it was made with, so a
+   * change applies to passwords set after it, and every stored hash still verifies. Below 17 only
+   * for tests (a test suite that signs in hundreds of accounts); production refuses it.
+   */
+  @IsIntegerVar(10, 20)
+  @Satisfies(
+    `must be at least ${MIN_PRODUCTION_HASH_COST} in production`,
+    (cost, vars: Env) =>
+      vars.NODE_ENV !== 'production' ||
+      typeof cost !== 'number' ||
+      cost >= MIN_PRODUCTION_HASH_COST,
+  )
+  PASSWORD_HASH_COST = MIN_PRODUCTION_HASH_COST;
 
   /** Comma-separated e-mails that get the `admin` role when they register. */
   @IsString()

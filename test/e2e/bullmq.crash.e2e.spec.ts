@@ -14,7 +14,8 @@ import type { GenerationJob } from '../../src/domain/records.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import { makeImage } from '../fixtures/records.js';
-import { startApp, THROTTLING_OFF, type TestApp } from '../support/app.js';
+import { startApp, type TestApp } from '../support/app.js';
+import { CHEAP_PASSWORD_HASHES, THROTTLING_OFF } from '../support/test-env.js';
 import { describeWithRedis, startRedis, type RedisServer } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 
@@ -58,6 +59,7 @@ async function startReplica(env: Record<string, string>, dataDir: string): Promi
     env: {
       ...process.env,
       ...THROTTLING_OFF,
+      ...CHEAP_PASSWORD_HASHES,
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
       DATA_DIR: dataDir,

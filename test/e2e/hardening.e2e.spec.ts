@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { MIN_PRODUCTION_HASH_COST } from '../../src/config/env.schema.js';
 import { register, startApp, type Account, type TestApp } from '../support/app.js';
 
 const b64 = (value: unknown): string =>
@@ -52,7 +53,8 @@ describe('hardening: hostile input gets a problem, never a 500 or an echo', () =
   let secret: string;
 
   beforeAll(async () => {
-    t = await startApp();
+    // At the production cost (test apps hash cheaply): the login flood below is a flood of scrypt.
+    t = await startApp({ PASSWORD_HASH_COST: String(MIN_PRODUCTION_HASH_COST) });
     user = await register(t.http);
     secret = readFileSync(`${t.dataDir}/jwt-secret`, 'utf8');
   });

@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.js';
 import { MAX_PENDING_LOG_BYTES, type LogOutput } from '../../src/common/logging.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { TEST_STORE_READ_TIMEOUT_MS } from './store-timeout.js';
+import { CHEAP_PASSWORD_HASHES, THROTTLING_OFF } from './test-env.js';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -22,19 +23,6 @@ export interface TestApp {
   /** Closes the app; `keepData` leaves DATA_DIR for a restart on it. */
   close(options?: { keepData?: boolean }): Promise<void>;
 }
-
-/**
- * Suites register and sign in far more often than the credential routes allow one client IP:
- * throttling is off unless a suite sets THROTTLE_* itself (the throttle suite does).
- */
-export const THROTTLING_OFF: Record<string, string> = {
-  THROTTLE_REGISTER_PER_IP: '0',
-  THROTTLE_LOGIN_PER_IP: '0',
-  THROTTLE_LOGIN_PER_EMAIL: '0',
-  THROTTLE_REFRESH_PER_IP: '0',
-  THROTTLE_PASSWORD_PER_IP: '0',
-  THROTTLE_PASSWORD_PER_ACCOUNT: '0',
-};
 
 /**
  * Where test apps log: a file per test worker, `test-artifacts/app-logs/<pid>.log`, not the
@@ -69,6 +57,7 @@ export async function startApp(
     STORE_READ_TIMEOUT_MS: String(TEST_STORE_READ_TIMEOUT_MS),
     NODE_ENV: 'test',
     ...THROTTLING_OFF,
+    ...CHEAP_PASSWORD_HASHES,
     ...env,
   });
   const app = await createApp(config, { logOutput: testLogOutput() });

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { THROTTLING_OFF } from './app.js';
+import { CHEAP_PASSWORD_HASHES, THROTTLING_OFF } from './test-env.js';
 import { waitFor } from './wait.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -88,6 +88,7 @@ export async function startService(
     env: {
       ...inherited,
       ...THROTTLING_OFF,
+      ...CHEAP_PASSWORD_HASHES,
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
       PORT: '0',

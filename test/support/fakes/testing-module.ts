@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { QuotaModule } from '../../../src/auth/quota.module.js';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { ConfigModule } from '../../../src/config/config.module.js';
+import { CHEAP_PASSWORD_HASHES } from '../test-env.js';
 import { buildFakes, FakePortsModule, type Fakes } from './index.js';
 
 export interface ModuleWithFakes {
@@ -22,7 +23,12 @@ export async function compileWithFakes(
   env: Record<string, string> = {},
 ): Promise<ModuleWithFakes> {
   const fakes = buildFakes();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ...CHEAP_PASSWORD_HASHES,
+    ...env,
+  });
   const moduleRef = await Test.createTestingModule({
     // QuotaModule is global in the app too: every way a generation starts passes through it.
     imports: [ConfigModule.forRoot(config), FakePortsModule.with(fakes), QuotaModule, ...modules],
