@@ -2,10 +2,10 @@
  * JOB_QUEUE=bullmq when a replica dies (SIGKILL, mid-job): BullMQ hands its job to another
  * replica, which counts the attempt; a job whose replica dies on its last attempt ends `failed`
  * with `crashed`, which its owner reads. The replicas that die are real processes, run from a
- * compiled copy of src/.
+ * build of src/ (`buildService`, shared with the other suites that run the service as built).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -15,58 +15,39 @@ import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database
 import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import { makeImage } from '../fixtures/records.js';
 import { startApp, type TestApp } from '../support/app.js';
+import { buildService, type BuiltService } from '../support/built-service.js';
 import { CHEAP_PASSWORD_HASHES, THROTTLING_OFF } from '../support/test-env.js';
 import { describeWithRedis, startRedis, type RedisServer } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const BUILD = join(root, 'test-artifacts', 'bullmq-replica');
-
-/** src/ compiled as `nest build` would (without the swagger plugin, which only adds docs). */
-function compile(): void {
-  rmSync(BUILD, { recursive: true, force: true });
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        BUILD,
-        '--sourceMap',
-        'false',
-      ],
-      { cwd: root, stdio: 'pipe' },
-    );
-  } catch {
-    // Type errors still emit; the replica's boot says whether the output runs.
-  }
-  const assets = join(root, 'src/generations/image-worker');
-  mkdirSync(join(BUILD, 'generations/image-worker'), { recursive: true });
-  for (const file of readdirSync(assets).filter((f) => f.endsWith('.mjs'))) {
-    copyFileSync(join(assets, file), join(BUILD, 'generations/image-worker', file));
-  }
-}
 
 interface Child {
   readonly url: string;
   readonly process: ChildProcess;
 }
 
-async function startReplica(env: Record<string, string>, dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, [join(root, 'test/support/replica-process.mjs'), BUILD], {
-    env: {
-      ...process.env,
-      ...THROTTLING_OFF,
-      ...CHEAP_PASSWORD_HASHES,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      ...env,
+async function startReplica(
+  build: BuiltService,
+  env: Record<string, string>,
+  dataDir: string,
+): Promise<Child> {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'test/support/replica-process.mjs'), build.out],
+    {
+      env: {
+        ...process.env,
+        ...THROTTLING_OFF,
+        ...CHEAP_PASSWORD_HASHES,
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -106,8 +87,9 @@ describeWithRedis()('e2e: JOB_QUEUE=bullmq, a replica killed mid-job', () => {
   let dir: string;
   const children: Child[] = [];
   let survivor: TestApp | undefined;
+  let build: BuiltService;
   beforeAll(async () => {
-    compile();
+    build = await buildService();
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), 'image-forge-crash-'));
   }, 120_000);
@@ -132,7 +114,7 @@ describeWithRedis()('e2e: JOB_QUEUE=bullmq, a replica killed mid-job', () => {
       GENERATION_POLL_MS: '200',
       OFFLINE_LATENCY_MS: '2500',
     };
-    const first = await startReplica(env, join(dir, 'r1'));
+    const first = await startReplica(build, env, join(dir, 'r1'));
     children.push(first);
     const { accessToken, user } = await api<{ accessToken: string; user: { id: string } }>(
       first.url,
@@ -169,7 +151,7 @@ describeWithRedis()('e2e: JOB_QUEUE=bullmq, a replica killed mid-job', () => {
     await kill(first);
 
     // Another replica takes both over once the dead one's lock and heartbeat are stale.
-    const second = await startReplica(env, join(dir, 'r2'));
+    const second = await startReplica(build, env, join(dir, 'r2'));
     children.push(second);
     await running(second.url, long.id, 2);
     const done = await waitFor(

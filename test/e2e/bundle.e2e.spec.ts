@@ -30,14 +30,13 @@ describe('e2e: the production bundle (real process)', () => {
   let imports: Map<string, string[]>;
 
   beforeAll(async () => {
-    build = await buildService('image-forge-bundle');
+    build = await buildService();
     service = await startService(build.bundle);
     trees = treesOfFiles(dirname(build.bundle));
     imports = loadsOfFiles(trees, false);
   }, 120_000);
   afterAll(async () => {
     await service?.stop();
-    build?.remove();
   });
 
   it('serves the committed OpenAPI document', async () => {

@@ -59,7 +59,7 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
   let server: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    build = await buildService('image-forge-shutdown');
+    build = await buildService();
     openai = await startOpenAiFake();
   }, 120_000);
   afterEach(async () => {
@@ -68,7 +68,6 @@ describe('e2e: SIGTERM exits within SHUTDOWN_GRACE_MS + 2 s (real process)', () 
   });
   afterAll(async () => {
     await openai?.close();
-    build?.remove();
   });
 
   async function start(env: Record<string, string>): Promise<ServiceProcess> {

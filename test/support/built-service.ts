@@ -1,12 +1,21 @@
 /**
  * The service as production runs it, built from the working tree's sources (dist/ may be stale)
- * the way `npm run build` builds it: `nest build` (with the swagger plugin, and the image worker
- * copied beside its pool) into a scratch folder, then scripts/bundle.mjs. And a real process of it,
- * started on a scratch data dir.
+ * the way `npm run build` builds it, and a real process of it, started on a scratch data dir.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,18 +30,77 @@ export interface BuiltService {
   readonly out: string;
   /** The bundle's entry (`dist/bundle/main.js`): what `npm start` and the container run. */
   readonly bundle: string;
-  /** Removes the build. */
-  readonly remove: () => void;
 }
 
-/** Builds the service into `node_modules/.cache/<name>-<pid>/` (no package scope applies there). */
-export async function buildService(name: string): Promise<BuiltService> {
-  const dir = join(ROOT, 'node_modules', '.cache', `${name}-${process.pid}`);
-  const out = join(dir, 'out');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+const CACHE = join(ROOT, 'node_modules', '.cache');
+/** What a build is made of: a change to any of these is another build. */
+const INPUTS = [
+  'src',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+  'scripts/bundle.mjs',
+];
+
+/** A digest of the build's inputs (each file's path and bytes), so a build is reused only as is. */
+function inputsDigest(): string {
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    if (statSync(join(ROOT, path)).isDirectory()) {
+      for (const entry of readdirSync(join(ROOT, path)).sort()) add(join(path, entry));
+    } else {
+      hash
+        .update(`${path}\0`)
+        .update(readFileSync(join(ROOT, path)))
+        .update('\0');
+    }
+  };
+  for (const input of INPUTS) add(input);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The service as `npm run build` builds it, from the working tree as it is now, built once for
+ * every suite that runs it (a build is ~30 s of a core): into `node_modules/.cache/service-<digest
+ * of the sources>/` (no package scope applies there), which a later run reuses while the sources
+ * are the same. Test workers asking at once: one builds, the others wait for it.
+ */
+export async function buildService(): Promise<BuiltService> {
+  const dir = join(CACHE, `service-${inputsDigest()}`);
+  const built = { out: join(dir, 'out'), bundle: join(dir, 'out', 'bundle', 'main.js') };
+  const lock = `${dir}.lock`;
+  mkdirSync(CACHE, { recursive: true });
+  for (;;) {
+    if (existsSync(built.bundle)) return built;
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another worker builds it; a lock left by a killed run is taken over after 5 minutes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      if (Date.now() - since < 300_000) await new Promise((resolve) => setTimeout(resolve, 250));
+      else rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    try {
+      if (!existsSync(built.bundle)) await buildInto(dir);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * `nest build` (with the swagger plugin, and the image worker copied beside its pool) into a
+ * scratch folder beside `dir`, then scripts/bundle.mjs, then renamed to `dir`: nobody sees half a
+ * build. Earlier builds (of other sources) are removed.
+ */
+async function buildInto(dir: string): Promise<void> {
+  const scratch = `${dir}.${process.pid}.tmp`;
+  const out = join(scratch, 'out');
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
   writeFileSync(
-    join(dir, 'tsconfig.json'),
+    join(scratch, 'tsconfig.json'),
     JSON.stringify({
       extends: join(ROOT, 'tsconfig.build.json'),
       compilerOptions: { outDir: out, sourceMap: false },
@@ -46,20 +114,23 @@ export async function buildService(name: string): Promise<BuiltService> {
       join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'),
       'build',
       '-p',
-      relative(ROOT, join(dir, 'tsconfig.json')),
+      relative(ROOT, join(scratch, 'tsconfig.json')),
     ],
     { cwd: ROOT },
   ).catch(() => undefined);
   if (!existsSync(join(out, 'main.js'))) throw new Error(`nest build wrote no ${out}/main.js`);
   // Under node_modules/ no package scope applies: say that these files are ES modules.
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-  const bundleDir = join(out, 'bundle');
-  await run(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), out, bundleDir], { cwd: ROOT });
-  return {
-    out,
-    bundle: join(bundleDir, 'main.js'),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  // The bundle's paths to nested packages are relative: `scratch` and `dir` are at one depth.
+  await run(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), out, join(out, 'bundle')], {
+    cwd: ROOT,
+  });
+  for (const entry of readdirSync(CACHE)) {
+    if (/^service-[0-9a-f]{16}(\.\d+\.tmp)?$/.test(entry) && join(CACHE, entry) !== scratch) {
+      rmSync(join(CACHE, entry), { recursive: true, force: true });
+    }
+  }
+  renameSync(scratch, dir);
 }
 
 export interface ServiceProcess {
