@@ -864,12 +864,21 @@ const thumb = r(CONTENT.thumbnail).rps;
 /** `rps` of one content row against nginx's on the same file, when nginx ran. */
 const toNginx = (rps, file) =>
   nginx ? ratio(rps, r(file === 'png' ? CONTENT.nginxPng : CONTENT.nginxWebp).rps) : 'n/a';
-/** The log's cost: the median over rounds of each round's pair, info against warn. */
+/**
+ * The log's cost: the median over rounds of each round's pair, info against warn, in req/s and
+ * in the server's CPU a request (the share of an answer's CPU at info that the log takes). The
+ * second leans less on the machine's moods: a pair's req/s moves with whatever else the cores ran
+ * in those seconds, and with wrk, where the server was left idle part of the run.
+ */
 const logCostOf = (page) => {
   const info = r(`${page}, LOG_LEVEL=info`).runs;
   const warn = r(`${page}, LOG_LEVEL=warn`).runs;
   const costs = info.map((run, round) => (1 - run.rps / warn[round].rps) * 100);
-  return `${median(costs).toFixed(0)}% ${page.split(' ')[0]} (pairs ${span(costs, 0)}%)`;
+  const cpuCosts = info.map((run, round) => (1 - warn[round].cpuUs / run.cpuUs) * 100);
+  const byCpu = cpuCosts.some(Number.isNaN)
+    ? ''
+    : `; by server CPU a request ${median(cpuCosts).toFixed(0)}%, pairs ${span(cpuCosts, 0)}%`;
+  return `${median(costs).toFixed(0)}% ${page.split(' ')[0]} (pairs ${span(costs, 0)}%${byCpu})`;
 };
 /** A hot page against bare node:http in the pairs: the median of each round's ratio. */
 const pairedHot = (name) => {
