@@ -127,7 +127,8 @@ export class EnvironmentVariables extends ProviderVariables {
 
   /**
    * scrypt's cost for new password hashes, as log2 of N (r = 8, p = 1): 17 is OWASP's minimum
-   * (128 MiB and a few hundred ms a hash). Each hash keeps the parameters it was made with, so a
+   * (128 MiB and a few hundred ms a hash; each step up doubles both, for each of the two hashes
+   * that run at once). Each hash keeps the parameters it was made with, so a
    * change applies to passwords set after it, and every stored hash still verifies. Below 17 only
    * for tests (a test suite that signs in hundreds of accounts); production refuses it.
    */
