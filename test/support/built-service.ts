@@ -33,13 +33,17 @@ export interface BuiltService {
 }
 
 const CACHE = join(ROOT, 'node_modules', '.cache');
-/** What a build is made of: a change to any of these is another build. */
+/**
+ * What a build is made of: a change to any of these is another build (the lockfile: the bundle
+ * reads the installed packages' exports and paths).
+ */
 const INPUTS = [
   'src',
   'tsconfig.json',
   'tsconfig.build.json',
   'nest-cli.json',
   'scripts/bundle.mjs',
+  'package-lock.json',
 ];
 
 /** A digest of the build's inputs (each file's path and bytes), so a build is reused only as is. */
