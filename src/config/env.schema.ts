@@ -135,10 +135,9 @@ export class EnvironmentVariables extends ProviderVariables {
   @IsIntegerVar(10, 20)
   @Satisfies(
     `must be at least ${MIN_PRODUCTION_HASH_COST} in production`,
+    // A settings rule: it runs once the value is an integer in range.
     (cost, vars: Env) =>
-      vars.NODE_ENV !== 'production' ||
-      typeof cost !== 'number' ||
-      cost >= MIN_PRODUCTION_HASH_COST,
+      vars.NODE_ENV !== 'production' || (cost as number) >= MIN_PRODUCTION_HASH_COST,
   )
   PASSWORD_HASH_COST = MIN_PRODUCTION_HASH_COST;
 

@@ -310,6 +310,8 @@ const MAX_CHUNK = 16_384;
  * in chunks asking row by row).
  */
 const PROBE_SPREAD = 64;
+/** The longest prefix `images_fts_prefix` indexes (migration 5: `prefix = '1 2 3'`). */
+const LONGEST_INDEXED_PREFIX = 3;
 /** What `chunks` may read of the full-text index, in rowid spans, as a multiple of every rowid. */
 const CHUNKS_BUDGET = 2;
 /**
@@ -438,7 +440,8 @@ export class SqliteImagesRepository extends ImagesRepository {
     const match = toFtsQuery(search);
     // A last word the prefix index holds: each row asked about is a seek. A longer one is merged
     // whole on every ask (asking about 64 rows for `featured` at 1M images: 0.9 s).
-    const seekable = fts === 'images_fts_prefix' && [...search.tokens.at(-1)!].length <= 3;
+    const seekable =
+      fts === 'images_fts_prefix' && [...search.tokens.at(-1)!].length <= LONGEST_INDEXED_PREFIX;
     const rows = this.maxSeq() + 1;
     let budget = CHUNKS_BUDGET * rows;
     const found: string[] = [];
