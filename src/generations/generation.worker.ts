@@ -51,7 +51,9 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.recover();
+    // Before the first poll, as every poll does after: a store that is slow or down at boot is
+    // logged and asked again at the next poll (readiness says it is down), not a failed start.
+    await this.recoverOrLog();
     this.sweeper
       .sweep()
       .catch((error: unknown) => this.logger.error({ err: error }, 'orphan sweep failed'));
@@ -62,11 +64,7 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
       if (run) this.logger.log({ jobId: job.id, runningHere: true }, 'generation canceled');
       run?.stop.abort(CANCELED);
     });
-    this.timer = setInterval(() => {
-      this.recover().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'recovering stale jobs failed'),
-      );
-    }, this.config.pollMs);
+    this.timer = setInterval(() => void this.recoverOrLog(), this.config.pollMs);
   }
 
   onModuleDestroy(): void {
@@ -137,6 +135,12 @@ export class GenerationWorker implements OnApplicationBootstrap, OnModuleDestroy
           );
       }
     }
+  }
+
+  private recoverOrLog(): Promise<void> {
+    return this.recover().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'recovering stale jobs failed'),
+    );
   }
 
   /** Recovers running jobs whose heartbeat went stale: their worker is gone. */
