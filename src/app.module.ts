@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import type { FrontDoor } from './common/front-door.js';
+import { FrontDoorModule } from './common/front-door.module.js';
 import { LoggingModule } from './common/logging.module.js';
 import type { LogLevels } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -19,12 +21,13 @@ import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logLevels: LogLevels): DynamicModule {
+  static forRoot(config: AppConfig, logLevels: LogLevels, frontDoor: FrontDoor): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logLevels),
+        FrontDoorModule.forRoot(frontDoor),
         RecordsModule.forRoot(config),
         BlobsModule,
         // Before ThrottleModule: global guards run in the order their modules come, and the

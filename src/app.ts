@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { FrontDoor } from './common/front-door.js';
 import {
   createRootLogger,
   lazyChildLogger,
   LogLevels,
-  logRequests,
+  requestLog,
   type LogOutput,
   PinoNestLogger,
   REQUEST_ID_HEADER,
@@ -132,9 +133,14 @@ export async function createApp(
   { logOutput }: { logOutput?: LogOutput } = {},
 ): Promise<NestFastifyApplication> {
   const logger = createRootLogger(config.logLevel, logOutput);
+  const frontDoor = new FrontDoor({
+    headers: RESOURCE_HEADERS,
+    cors: config.cors.origins.length > 0,
+  });
   const adapter = new FastifyAdapter({
+    serverFactory: frontDoor.serverFactory,
     loggerInstance: logger,
-    // Fastify's two lines per request, off: `logRequests` writes one.
+    // Fastify's two lines per request, off: `requestLog` writes one.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: config.server.bodyLimit,
@@ -146,7 +152,7 @@ export async function createApp(
     schemaController: lazySchemaCompilers(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, new LogLevels(logger, config.logLevel)),
+    AppModule.forRoot(config, new LogLevels(logger, config.logLevel), frontDoor),
     adapter,
     {
       logger: new PinoNestLogger(logger),
@@ -167,7 +173,8 @@ export async function createApp(
       .header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  logRequests(fastify, logger);
+  frontDoor.attach(fastify);
+  frontDoor.observe(requestLog(logger));
   // The API speaks JSON only: a text body is a 415, not a string that fails validation later.
   fastify.removeContentTypeParser('text/plain');
   registerJsonParser(fastify);

@@ -17,7 +17,7 @@ export interface FileResponse extends FileMeta {
 export interface FileMeta {
   /** A strong validator, quoted (`"…"`): the same bytes always carry the same tag. */
   readonly etag: string;
-  /** Who may keep a copy: any cache, or only the asker's (see `cacheHeaders`). */
+  /** Who may keep a copy: any cache, or only the asker's (see `headersOf`). */
   readonly visibility: 'public' | 'private';
   readonly lastModified?: Date;
 }
@@ -80,13 +80,19 @@ export function answerBytes(
   return withBody(headers, contentType, bytes.length, range, body);
 }
 
+/** The validators and caching headers, filled a key at a time (see `FrontDoor.headersOf`). */
 function headersOf(file: FileMeta): Record<string, string> {
-  return {
-    etag: file.etag,
-    ...cacheHeaders(file.visibility),
-    'accept-ranges': 'bytes',
-    ...(file.lastModified ? { 'last-modified': file.lastModified.toUTCString() } : {}),
-  };
+  const headers: Record<string, string> = {};
+  headers.etag = file.etag;
+  if (file.visibility === 'public') {
+    headers['cache-control'] = PUBLIC_CACHE_CONTROL;
+  } else {
+    headers['cache-control'] = PRIVATE_CACHE_CONTROL;
+    headers.vary = 'Authorization';
+  }
+  headers['accept-ranges'] = 'bytes';
+  if (file.lastModified) headers['last-modified'] = file.lastModified.toUTCString();
+  return headers;
 }
 
 function rangeOf(request: FileRequest, size: number): ByteRange | undefined {
@@ -120,17 +126,15 @@ export async function sendFile(reply: FastifyReply, file: FileResponse): Promise
 }
 
 /**
- * The bytes behind a URL never change, but who may read them can: an owner may make an image
- * private or delete it. So caches may keep the bytes but must ask again on every use
- * (`no-cache`); the strong ETag makes that a cheap 304 while nothing changed, and a 404 at once
- * after a change. (`max-age=31536000, immutable` let a proxy serve a withdrawn image for a
- * year.) A private file stays out of shared caches, and its answer depends on who asks.
+ * `Cache-Control` of a public file. The bytes behind a URL never change, but who may read them
+ * can: an owner may make an image private or delete it. So caches may keep the bytes but must ask
+ * again on every use (`no-cache`); the strong ETag makes that a cheap 304 while nothing changed,
+ * and a 404 at once after a change. (`max-age=31536000, immutable` let a proxy serve a withdrawn
+ * image for a year.)
  */
-function cacheHeaders(visibility: FileResponse['visibility']): Record<string, string> {
-  return visibility === 'public'
-    ? { 'cache-control': 'public, no-cache' }
-    : { 'cache-control': 'private, no-cache', vary: 'Authorization' };
-}
+const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+/** A private file stays out of shared caches, and its answer depends on who asks (`Vary`). */
+const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
 /** Whether an `If-None-Match` header holds `etag` (weakly compared, as RFC 9110 §13.1.2 says). */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {

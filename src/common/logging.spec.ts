@@ -7,12 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { FrontDoor } from './front-door.js';
 import {
   createRootLogger,
   droppedLogLines,
   LazyChildLogger,
   LogLevels,
-  logRequests,
+  requestLog,
   requestLineWriter,
   withoutSignature,
 } from './logging.js';
@@ -226,8 +227,10 @@ describe('LogLevels', () => {
       childLoggerFactory: lazyChildLogger,
       logController: new LogController({ disableRequestLogging: true }),
     });
-    // Typed with pino's logger, Fastify's instance is not the default-typed one `logRequests` takes.
-    logRequests(app as unknown as FastifyInstance, logger);
+    // Typed with pino's logger, Fastify's instance is not the default-typed one `attach` takes.
+    const frontDoor = new FrontDoor({ headers: {}, cors: false });
+    frontDoor.attach(app as unknown as FastifyInstance);
+    frontDoor.observe(requestLog(logger));
     app.get('/:name', (request) => {
       request.log.info('handled at info');
       request.log.warn('handled at warn');

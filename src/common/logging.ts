@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import {
   pino,
   type Bindings,
@@ -11,6 +11,7 @@ import {
   type Logger as Pino,
 } from 'pino';
 import type { LogLevel } from '../config/env.schema.js';
+import type { AnswerObserver } from './front-door.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -258,22 +259,16 @@ function jsonString(value: string): string {
 
 /**
  * One line per request, when it is answered (Fastify's own request logging, off, writes two):
- * its id (`reqId`, as every line logged while serving it), method, URL, status and time taken.
- * At `info` and below, asked on every request: the level can change while the service runs
- * (`LogLevels`).
+ * its id (`reqId`, as every line logged while serving it), method, URL, status and time taken;
+ * an observer of the `FrontDoor`, which sees every answer, the app's and its own. At `info` and
+ * below, asked on every request: the level can change while the service runs (`LogLevels`).
  */
-export function logRequests(fastify: FastifyInstance, logger: Pino): void {
+export function requestLog(logger: Pino): AnswerObserver {
   const write = requestLineWriter(logger);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    if (!logger.isLevelEnabled('info')) return done();
-    write(request.id, {
-      method: request.method,
-      url: withoutSignature(request.url),
-      statusCode: reply.statusCode,
-      responseTime: reply.elapsedTime,
-    });
-    done();
-  });
+  return ({ id, method, url, statusCode, elapsedMs }) => {
+    if (!logger.isLevelEnabled('info')) return;
+    write(id, { method, url: withoutSignature(url), statusCode, responseTime: elapsedMs });
+  };
 }
 
 /**

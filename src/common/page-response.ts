@@ -15,20 +15,34 @@ export interface PageCaching {
   readonly vary?: string;
 }
 
+/** A page's answer: its status, headers and bytes (none on a 304). */
+export interface PageAnswer {
+  readonly status: 200 | 304;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Buffer;
+}
+
 /**
- * Sends a serialised JSON page: 304 without the bytes when the request's `If-None-Match` holds its
- * ETag, else 200 with them; both with the ETag and the caching headers.
+ * The answer for a serialised JSON page: 304 without the bytes when `ifNoneMatch` (the request's
+ * `If-None-Match`) holds its ETag, else 200 with them; both with the ETag and the caching headers.
  */
-export function sendPage(reply: FastifyReply, page: SerialisedPage, caching: PageCaching): void {
-  const headers: Record<string, string> = {
-    etag: page.etag,
-    'cache-control': caching.cacheControl,
-    ...(caching.vary ? { vary: caching.vary } : {}),
-  };
-  if (matchesEtag(reply.request.headers['if-none-match'], page.etag)) {
-    void reply.status(304).headers(headers).send();
-    return;
-  }
+export function pageAnswer(
+  page: SerialisedPage,
+  caching: PageCaching,
+  ifNoneMatch: string | undefined,
+): PageAnswer {
+  // Filled a key at a time: see `FrontDoor.headersOf`.
+  const headers: Record<string, string> = {};
+  headers.etag = page.etag;
+  headers['cache-control'] = caching.cacheControl;
+  if (caching.vary) headers.vary = caching.vary;
+  if (matchesEtag(ifNoneMatch, page.etag)) return { status: 304, headers };
   headers['content-type'] = 'application/json; charset=utf-8';
-  void reply.status(200).headers(headers).send(page.body);
+  return { status: 200, headers, body: page.body };
+}
+
+/** Sends a serialised JSON page as `pageAnswer` makes its answer. */
+export function sendPage(reply: FastifyReply, page: SerialisedPage, caching: PageCaching): void {
+  const answer = pageAnswer(page, caching, reply.request.headers['if-none-match']);
+  void reply.status(answer.status).headers(answer.headers).send(answer.body);
 }

@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { FrontDoor } from '../common/front-door.js';
 import { Metrics } from './metrics.js';
 
 /** The route label of a request no route matched (404s, bad requests refused before routing). */
@@ -10,29 +9,26 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * Times every HTTP answer into `image_forge_http_request_duration_seconds`, from a Fastify
- * `onResponse` hook: labelled by the matched route's template (`/api/v1/images/:id`, never the
- * path asked for), the method and the status code.
+ * Times every HTTP answer into `image_forge_http_request_duration_seconds`, as the `FrontDoor`
+ * reports it (the app's answers and its own): labelled by the matched route's template
+ * (`/api/v1/images/:id`, never the path asked for), the method and the status code.
  */
 @Injectable()
 export class HttpMetrics implements OnModuleInit {
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly frontDoor: FrontDoor,
     private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (!fastify) return;
     const histogram = this.metrics.httpDuration;
-    fastify.addHook('onResponse', (request, reply, done) => {
+    this.frontDoor.observe(({ route, method, statusCode, elapsedMs }) => {
       histogram.observe(
-        request.routeOptions.url ?? UNMATCHED_ROUTE,
-        METHODS.has(request.method) ? request.method : 'OTHER',
-        reply.statusCode,
-        reply.elapsedTime / 1000,
+        route ?? UNMATCHED_ROUTE,
+        METHODS.has(method) ? method : 'OTHER',
+        statusCode,
+        elapsedMs / 1000,
       );
-      done();
     });
   }
 }

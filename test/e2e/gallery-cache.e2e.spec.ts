@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { FrontDoor } from '../../src/common/front-door.js';
+import { LocalBlobStore } from '../../src/storage/blobs/local.blob-store.js';
 import { SqliteDatabase } from '../../src/storage/records/sqlite/sqlite.database.js';
 import { SqliteImagesRepository } from '../../src/storage/records/sqlite/sqlite.images.repository.js';
 import type { ImageRecord } from '../../src/domain/records.js';
@@ -228,6 +232,78 @@ describe('e2e: gallery page cache across replicas', () => {
       .set(owner.auth)
       .set('If-None-Match', own.headers.etag)
       .expect(304);
+  });
+
+  it('answers from memory, before the app, exactly as the app does: pages, 304s, bytes, HEAD', async () => {
+    const png = Buffer.alloc(3000, 7);
+    const webp = Buffer.alloc(900, 9);
+    const image = await insert({
+      byteSize: png.length,
+      sha256: createHash('sha256').update(png).digest('hex'),
+    });
+    const blobs = new LocalBlobStore(join(dir, 'blobs'));
+    await blobs.put(image.blobKey, png, { contentType: image.contentType });
+    await blobs.put(image.thumbnailKey, webp, { contentType: image.thumbnailContentType });
+    // What the gallery's own answerer left to the app: a later one is asked only then.
+    const reachedApp: string[] = [];
+    const leave = a.app.get(FrontDoor).answer((url) => {
+      reachedApp.push(url);
+      return undefined;
+    });
+    /** Status and headers, but those that differ between any two answers. */
+    const seen = (response: Response) => {
+      const {
+        date,
+        'x-request-id': id,
+        connection,
+        'keep-alive': keepAlive,
+        ...rest
+      } = response.headers;
+      expect(id && date).toBeTruthy();
+      return { status: response.status, headers: rest, connection, keepAlive };
+    };
+    try {
+      // A page: built on the first two asks (kept from the second), then from memory.
+      const page = '/api/v1/images?limit=9';
+      const built = await a.http.get(page).expect(200);
+      await a.http.get(page).expect(200);
+      const kept = await a.http.get(page).expect(200);
+      expect(reachedApp).toEqual([page, page]);
+      expect(seen(kept)).toEqual(seen(built));
+      expect(kept.text).toBe(built.text);
+
+      // A 304, by the app and then from memory.
+      const other = '/api/v1/images?limit=8';
+      const { etag } = (await a.http.get(other).expect(200)).headers;
+      const appNotModified = await a.http.get(other).set('If-None-Match', etag).expect(304);
+      const doorNotModified = await a.http.get(other).set('If-None-Match', etag).expect(304);
+      expect(reachedApp.filter((url) => url === other)).toHaveLength(2);
+      expect(seen(doorNotModified)).toEqual(seen(appNotModified));
+
+      // The bytes: sent by the app until they are in memory, then from there.
+      for (const [kind, bytes] of [
+        ['thumbnail', webp],
+        ['content', png],
+      ] as const) {
+        const url = `/api/v1/images/${image.id}/${kind}`;
+        const fromApp = await a.http.get(url).expect(200);
+        expect(fromApp.body).toEqual(bytes);
+        let fromDoor = fromApp;
+        for (let ask = 0; ask < 5 && reachedApp.includes(url); ask++) {
+          reachedApp.length = 0;
+          fromDoor = await a.http.get(url).expect(200);
+        }
+        expect(reachedApp).not.toContain(url);
+        expect(fromDoor.body).toEqual(bytes);
+        expect(seen(fromDoor)).toEqual(seen(fromApp));
+        const head = await a.http.head(url).expect(200);
+        expect(reachedApp).not.toContain(url);
+        expect(head.body).toEqual({});
+        expect(seen(head)).toEqual(seen(fromApp));
+      }
+    } finally {
+      leave();
+    }
   });
 
   it('tags equal bytes alike whatever the query, and any change to an item anew', async () => {

@@ -1,6 +1,8 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { QuotaModule } from '../../../src/auth/quota.module.js';
+import { FrontDoor } from '../../../src/common/front-door.js';
+import { FrontDoorModule } from '../../../src/common/front-door.module.js';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { ConfigModule } from '../../../src/config/config.module.js';
 import { CHEAP_PASSWORD_HASHES } from '../test-env.js';
@@ -30,8 +32,15 @@ export async function compileWithFakes(
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
-    // QuotaModule is global in the app too: every way a generation starts passes through it.
-    imports: [ConfigModule.forRoot(config), FakePortsModule.with(fakes), QuotaModule, ...modules],
+    // QuotaModule is global in the app too: every way a generation starts passes through it. The
+    // front door has no server here: no request reaches it.
+    imports: [
+      ConfigModule.forRoot(config),
+      FrontDoorModule.forRoot(new FrontDoor({ headers: {}, cors: false })),
+      FakePortsModule.with(fakes),
+      QuotaModule,
+      ...modules,
+    ],
   }).compile();
   moduleRef.useLogger(false);
   return { moduleRef, fakes };
