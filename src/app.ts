@@ -136,6 +136,7 @@ export async function createApp(
   const frontDoor = new FrontDoor({
     headers: RESOURCE_HEADERS,
     cors: config.cors.origins.length > 0,
+    onObserverError: (error) => logger.error({ err: error }, 'recording an answer failed'),
   });
   const adapter = new FastifyAdapter({
     serverFactory: frontDoor.serverFactory,

@@ -138,6 +138,33 @@ describe('FrontDoor', () => {
     }
   });
 
+  it('sends the answer, and tells the other observers, when an observer throws', async () => {
+    const errors: unknown[] = [];
+    const door = new FrontDoor({
+      headers: EDGE,
+      cors: false,
+      onObserverError: (error) => errors.push(error),
+    });
+    const app = fastify({ serverFactory: door.serverFactory });
+    opened.push(app);
+    door.attach(app);
+    door.answer(doorAnswers);
+    const seen: string[] = [];
+    door.observe(() => {
+      throw new Error('the log is broken');
+    });
+    door.observe(({ url }) => seen.push(url));
+    app.get('/app', () => 'app');
+    await app.ready();
+    const http = request(app.server);
+
+    expect((await http.get('/door').expect(200)).body).toEqual({ from: 'door' });
+    expect((await http.get('/app').expect(200)).text).toBe('app');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['/door', '/app']);
+    expect(errors).toEqual([new Error('the log is broken'), new Error('the log is broken')]);
+  });
+
   it('sets its server up as Fastify sets up its own', async () => {
     const { app } = await serving();
     expect(app.server.keepAliveTimeout).toBe(61_000);

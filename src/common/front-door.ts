@@ -51,6 +51,11 @@ export interface FrontDoorOptions {
    * an `Origin` goes to the app, whose CORS hook decides what to send.
    */
   readonly cors: boolean;
+  /**
+   * Told of an observer that threw (the answer is sent all the same, and the other observers
+   * still see it): thrown from the server's request handler, it would end the process.
+   */
+  readonly onObserverError?: (error: unknown) => void;
 }
 
 /**
@@ -186,6 +191,16 @@ export class FrontDoor {
   }
 
   private notify(answered: Answered): void {
-    for (const observer of this.observers) observer(answered);
+    for (const observer of this.observers) {
+      try {
+        observer(answered);
+      } catch (error) {
+        try {
+          this.options.onObserverError?.(error);
+        } catch {
+          // Where even that fails (the log is what broke), there is nowhere left to say it.
+        }
+      }
+    }
   }
 }
