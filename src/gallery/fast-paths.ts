@@ -5,7 +5,12 @@ import { answerBytes, answerFile, type FileAnswer } from '../common/file-respons
 import { FrontDoor, type FrontAnswer, type FrontAnswerer } from '../common/front-door.js';
 import { isId } from '../common/ids.js';
 import { checkQuery } from '../common/query-checks.js';
-import { pageAnswer, sendPage, type PageCaching } from '../common/page-response.js';
+import {
+  pageAnswer,
+  sendPage,
+  type PageAnswer,
+  type PageCaching,
+} from '../common/page-response.js';
 import { API_PREFIX } from '../openapi/swagger.js';
 import type { ContentKind } from './content-urls.js';
 import { ImageQueryDto } from './dto/image.dto.js';
@@ -85,13 +90,7 @@ export class GalleryFastPaths implements OnModuleInit, OnModuleDestroy {
     if (url === PAGE_ROUTE || url.startsWith(`${PAGE_ROUTE}?`)) {
       const page = this.pages.get(PageCache.keyFor(url));
       if (!page) return undefined;
-      const answer = pageAnswer(page, this.caching, headers['if-none-match']);
-      return {
-        route: PAGE_ROUTE,
-        status: answer.status,
-        headers: answer.headers,
-        body: answer.body,
-      };
+      return frontAnswer(PAGE_ROUTE, pageAnswer(page, this.caching, headers['if-none-match']));
     }
     if (headers.authorization !== undefined || headers.range !== undefined) return undefined;
     const match = CONTENT_PATH.exec(url);
@@ -136,13 +135,13 @@ export class GalleryFastPaths implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** `answer` (of bytes in memory: no stream) as the `FrontDoor` sends it. */
-function frontAnswer(route: string, answer: FileAnswer): FrontAnswer {
+/** `answer` (a page's, or a file's from memory: never a stream) as the `FrontDoor` sends it. */
+function frontAnswer(route: string, answer: PageAnswer | FileAnswer): FrontAnswer {
   return {
     route,
     status: answer.status,
     headers: answer.headers,
-    body: answer.body as Buffer | undefined,
+    body: answer.body as Buffer | string | undefined,
   };
 }
 
