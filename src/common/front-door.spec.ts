@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { fastify } from 'fastify';
 import request from 'supertest';
-import { FrontDoor, type Answered, type FrontAnswerer } from './front-door.js';
+import {
+  FrontDoor,
+  type AnswerObserver,
+  type Answered,
+  type FrontAnswerer,
+  type FrontDoorOptions,
+} from './front-door.js';
 import { requestIdFor } from './logging.js';
 
 const EDGE = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' };
@@ -17,15 +23,26 @@ const doorAnswers: FrontAnswerer = (url, headers) =>
       }
     : undefined;
 
-/** Fastify on the door's server, as `createApp` sets it up: every path answers `{from: 'app'}`. */
-async function serving({ cors = false } = {}) {
-  const door = new FrontDoor({ headers: EDGE, cors });
+/**
+ * Fastify on the door's server, as `createApp` sets it up: every path answers `{from: 'app'}`;
+ * `answered` records what the door reports, after `firstObserver` when given.
+ */
+async function serving({
+  cors = false,
+  onObserverError,
+  firstObserver,
+}: Pick<FrontDoorOptions, 'onObserverError'> & {
+  cors?: boolean;
+  firstObserver?: AnswerObserver;
+} = {}) {
+  const door = new FrontDoor({ headers: EDGE, cors, onObserverError });
   const app = fastify({
     serverFactory: door.serverFactory,
     keepAliveTimeout: 61_000,
     genReqId: requestIdFor,
   });
   door.attach(app);
+  if (firstObserver) door.observe(firstObserver);
   const answered: Answered[] = [];
   door.observe((answer) => answered.push(answer));
   app.get('/*', () => ({ from: 'app' }));
@@ -140,28 +157,18 @@ describe('FrontDoor', () => {
 
   it('sends the answer, and tells the other observers, when an observer throws', async () => {
     const errors: unknown[] = [];
-    const door = new FrontDoor({
-      headers: EDGE,
-      cors: false,
+    const { door, http, answered } = await serving({
       onObserverError: (error) => errors.push(error),
+      firstObserver: () => {
+        throw new Error('the log is broken');
+      },
     });
-    const app = fastify({ serverFactory: door.serverFactory });
-    opened.push(app);
-    door.attach(app);
     door.answer(doorAnswers);
-    const seen: string[] = [];
-    door.observe(() => {
-      throw new Error('the log is broken');
-    });
-    door.observe(({ url }) => seen.push(url));
-    app.get('/app', () => 'app');
-    await app.ready();
-    const http = request(app.server);
 
     expect((await http.get('/door').expect(200)).body).toEqual({ from: 'door' });
-    expect((await http.get('/app').expect(200)).text).toBe('app');
+    expect((await http.get('/app').expect(200)).body).toEqual({ from: 'app' });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toEqual(['/door', '/app']);
+    expect(answered.map(({ url }) => url)).toEqual(['/door', '/app']);
     expect(errors).toEqual([new Error('the log is broken'), new Error('the log is broken')]);
   });
 
