@@ -81,6 +81,31 @@ describe('requestLineWriter', () => {
   });
 });
 
+describe('requestLog', () => {
+  it("writes an answer's line: its time to the microsecond, a signature redacted", async () => {
+    const { logger, lines } = capturing();
+    const log = requestLog(logger);
+    const answered = { id: 'r1', method: 'GET', route: undefined, statusCode: 200 };
+    log({ ...answered, url: '/api/v1/images?limit=20', elapsedMs: 0.014936999999918044 });
+    log({ ...answered, url: '/c?expires=9&signature=abc', elapsedMs: 1234.5675001 });
+    log({ ...answered, url: '/', elapsedMs: 2 });
+    await settle();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        reqId: 'r1',
+        req: { method: 'GET', url: '/api/v1/images?limit=20' },
+      }),
+      expect.objectContaining({ req: { method: 'GET', url: '/c?expires=9&signature=[redacted]' } }),
+      expect.objectContaining({ res: { statusCode: 200 } }),
+    ]);
+    expect(lines.map((line) => /"responseTime":([^,]*),/.exec(line)?.[1])).toEqual([
+      '0.015',
+      '1234.568',
+      '2',
+    ]);
+  });
+});
+
 describe('withoutSignature', () => {
   it('keeps the path and drops only the signature', () => {
     expect(withoutSignature('/api/v1/images/1/content?expires=9&signature=abc&x=1')).toBe(

