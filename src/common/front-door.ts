@@ -15,8 +15,9 @@ export interface FrontAnswer {
   readonly route: string;
   readonly status: number;
   /**
-   * The answer's own headers; the door puts the edge's (security headers, request id) first and,
-   * where there is a body, its `content-length` last unless given (as Fastify does).
+   * The answer's own headers (none of the edge's); the door puts the edge's (security headers,
+   * request id) first and, where there is a body, its `content-length` last unless given (as
+   * Fastify does).
    */
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer | string;
@@ -79,10 +80,13 @@ export interface FrontDoorOptions {
 export class FrontDoor {
   private answerers: FrontAnswerer[] = [];
   private readonly observers: AnswerObserver[] = [];
-  private readonly edgeHeaders: [string, string][];
+  /** The edge's headers as `writeHead` takes them (name, value, name, value...), the id's last. */
+  private readonly edgeHeaders: string[];
+  private readonly idAt: number;
 
   constructor(private readonly options: FrontDoorOptions) {
-    this.edgeHeaders = Object.entries(options.headers);
+    this.edgeHeaders = [...Object.entries(options.headers).flat(), REQUEST_ID_HEADER, ''];
+    this.idAt = this.edgeHeaders.length - 1;
   }
 
   /**
@@ -171,19 +175,22 @@ export class FrontDoor {
   }
 
   /**
-   * The edge's headers, the request id, then the answer's and its length: one object, filled a key
-   * at a time. (Made with object spread, a header object cost Node's `writeHead` some 14 µs more
-   * a request here than one filled key by key: its keys are enumerated slowly.)
+   * The edge's headers, the request id, then the answer's and its length, as the flat list of
+   * names and values that `writeHead` takes. (Made with object spread, a header object cost
+   * Node's `writeHead` some 14 µs more a request here than one filled key by key, whose keys it
+   * reads one `hasOwnProperty` at a time; a list it reads straight through: 0.6 µs less a request
+   * again, in a paired run of bare `node:http` sending a thumbnail with these 13 headers.)
    */
-  private headersOf(answer: FrontAnswer, id: string): Record<string, string> {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of this.edgeHeaders) headers[name] = value;
-    headers[REQUEST_ID_HEADER] = id;
-    for (const name in answer.headers) headers[name] = answer.headers[name];
+  private headersOf(answer: FrontAnswer, id: string): string[] {
+    const headers = this.edgeHeaders.slice();
+    headers[this.idAt] = id;
+    const own = answer.headers;
+    for (const name in own) headers.push(name, own[name]);
     const { body } = answer;
-    if (body !== undefined && headers['content-length'] === undefined) {
-      headers['content-length'] = String(
-        typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    if (body !== undefined && own['content-length'] === undefined) {
+      headers.push(
+        'content-length',
+        String(typeof body === 'string' ? Buffer.byteLength(body) : body.length),
       );
     }
     return headers;
