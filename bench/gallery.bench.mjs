@@ -23,7 +23,8 @@
 // within minutes, one pair of two runs can say anything from -30% to +50%: a median of 8 leans
 // less on any one of them than a median of 3, and the range says how far to trust it. The ratio
 // line also prints the hot page against the bare run of its round, seconds apart, at each level.
-// The goal's number stays the one from the interleaved rounds (at info).
+// The goal's number stays the one from the interleaved rounds (at info). The thumbnail and nginx
+// on the same file run as a pair too, after the log pairs, and the ratio line adds their ratio.
 //
 // Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without nginx the content
 // rows have no ceiling, without wrk the bench stops and says so. Not part of `npm test`.
@@ -694,9 +695,16 @@ const targets = [
   ...contentTargets,
 ];
 // The log levels (see the top of this file), each pair back to back (see `measure`), and beside
-// them bare node:http: the hot page against bare, measured seconds apart, at each level.
+// them bare node:http: the hot page against bare, measured seconds apart, at each level. Then the
+// thumbnail (at info) and nginx on the same file as a pair of their own: in the interleaved
+// rounds, each target's run falls minutes from the other's, and where the machine's speed moved in
+// between (bare node:http itself ranged from 0.70 to 0.95× nginx between runs), so did the ratio.
 let token;
 const atLevel = (level) => () => setLogLevel(token, level);
+const PAIRED = {
+  thumbnail: 'thumbnail, in the pairs',
+  nginxWebp: 'nginx sendfile, same WebP, in the pairs',
+};
 const logTargets = [
   { name: 'bare node:http, in the pairs', url: bare, seconds: LOG_SECONDS },
   ...['hot page 1', 'uncacheable page 1'].flatMap((page) =>
@@ -709,6 +717,23 @@ const logTargets = [
       before: atLevel(level),
     })),
   ),
+  ...(nginx
+    ? [
+        {
+          name: PAIRED.thumbnail,
+          url: `${app.url}/api/v1/images/${sample.id}/thumbnail`,
+          seconds: LOG_SECONDS,
+          pairs: 'thumbnail',
+          before: atLevel('info'),
+        },
+        {
+          name: PAIRED.nginxWebp,
+          url: `${nginx}/${sample.thumbnailKey}`,
+          seconds: LOG_SECONDS,
+          pairs: 'thumbnail',
+        },
+      ]
+    : []),
 ];
 wrk(bare); // warm-up of the load generator
 // Warm-up of every server (JIT, caches).
@@ -880,13 +905,17 @@ const logCostOf = (page) => {
     : `; by server CPU a request ${median(cpuCosts).toFixed(0)}%, pairs ${span(cpuCosts, 0)}%`;
   return `${median(costs).toFixed(0)}% ${page.split(' ')[0]} (pairs ${span(costs, 0)}%${byCpu})`;
 };
-/** A hot page against bare node:http in the pairs: the median of each round's ratio. */
-const pairedHot = (name) => {
-  const bareRuns = r('bare node:http, in the pairs').runs;
-  return median(r(name).runs.map((run, round) => run.rps / bareRuns[round].rps)).toFixed(2);
+/** `name` against `against` in the pairs at the end: the median of each round's ratio. */
+const paired = (name, against) => {
+  const againstRuns = r(against).runs;
+  return median(r(name).runs.map((run, round) => run.rps / againstRuns[round].rps)).toFixed(2);
 };
+const pairedHot = (name) => paired(name, 'bare node:http, in the pairs');
+const pairedThumbnail = nginx
+  ? `; in the pairs: ${paired(PAIRED.thumbnail, PAIRED.nginxWebp)}×`
+  : '';
 console.log(
-  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5; in the pairs at the end: ${pairedHot('hot page 1, LOG_LEVEL=info')}× at info, ${pairedHot('hot page 1, LOG_LEVEL=warn')}× at warn) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${toNginx(content, 'png')}× nginx (bare node:http ${toNginx(r(CONTENT.barePng).rps, 'png')}×), thumbnail ${toNginx(thumb, 'webp')}× nginx (bare node:http ${toNginx(r(CONTENT.bareWebp).rps, 'webp')}×, Fastify alone ${toNginx(r(CONTENT.fastifyWebp).rps, 'webp')}×) (≥ 0.7) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${logCostOf('hot page 1')}, ${logCostOf('uncacheable page 1')} (≤ 10%)`,
+  `\nratios: hot page ${ratio(hot, bareRps)}× bare (goal ≥ 0.5; in the pairs at the end: ${pairedHot('hot page 1, LOG_LEVEL=info')}× at info, ${pairedHot('hot page 1, LOG_LEVEL=warn')}× at warn) · uncacheable ${ratio(uncacheable, nestRps)}× minimal Nest (≥ 0.6; scattered instants ${ratio(r('uncacheable page 1, scattered instants').rps, nestRps)}×) · uncacheable page 1 / page ${store.deepPage} ${ratio(uncacheable, uncacheableDeep)} (≤ 1.2) · search p95 ${search.p95.toFixed(1)} ms (< 20), ${ratio(search.rps, uncacheable)}× uncacheable (≥ 0.5) · content ${toNginx(content, 'png')}× nginx (bare node:http ${toNginx(r(CONTENT.barePng).rps, 'png')}×), thumbnail ${toNginx(thumb, 'webp')}× nginx (bare node:http ${toNginx(r(CONTENT.bareWebp).rps, 'webp')}×, Fastify alone ${toNginx(r(CONTENT.fastifyWebp).rps, 'webp')}×${pairedThumbnail}) (≥ 0.7) · ready ${Math.round(readyMs)} ms (< 1500) · idle RSS ${rssMb.toFixed(0)} MB (< 150) · request-log cost ${logCostOf('hot page 1')}, ${logCostOf('uncacheable page 1')} (≤ 10%)`,
 );
 // The servers' child processes would keep this one alive: the exit handler stops them.
 process.exit(0);
