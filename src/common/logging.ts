@@ -21,12 +21,15 @@ const FLUSH_EVERY_MS = 1000;
 
 /**
  * Lines go to the destination in batches of about this many bytes (a line more at most), and it
- * writes up to a batch in one call. It writes one chunk at a time, the next when the last is done: with 16 KiB chunks, a
- * busy event loop let a megabyte or two pile up while the gallery was under load on a shared core;
- * 64 KiB chunks drain four times as fast.
+ * writes up to a batch in one call. It writes one chunk at a time, the next when the last is
+ * done: with 16 KiB chunks, a busy event loop let a megabyte or two pile up while the gallery was
+ * under load on a shared core; 64 KiB chunks drain four times as fast.
  */
 const BATCH_BYTES = 65_536;
-/** The most the destination writes in one call: a batch and the line that took it past. */
+/**
+ * The most the destination merges into one write: a batch and the line that took it past
+ * `BATCH_BYTES` (a bigger batch, made by a huge line, is written alone).
+ */
 const MAX_WRITE = BATCH_BYTES + 16_384;
 
 /**
