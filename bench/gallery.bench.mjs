@@ -701,6 +701,7 @@ const targets = [
 // between (bare node:http itself ranged from 0.70 to 0.95× nginx between runs), so did the ratio.
 let token;
 const atLevel = (level) => () => setLogLevel(token, level);
+const urlOf = (name) => contentTargets.find((target) => target.name === name).url;
 const PAIRED = {
   thumbnail: 'thumbnail, in the pairs',
   nginxWebp: 'nginx sendfile, same WebP, in the pairs',
@@ -721,14 +722,14 @@ const logTargets = [
     ? [
         {
           name: PAIRED.thumbnail,
-          url: `${app.url}/api/v1/images/${sample.id}/thumbnail`,
+          url: urlOf(CONTENT.thumbnail),
           seconds: LOG_SECONDS,
           pairs: 'thumbnail',
           before: atLevel('info'),
         },
         {
           name: PAIRED.nginxWebp,
-          url: `${nginx}/${sample.thumbnailKey}`,
+          url: urlOf(CONTENT.nginxWebp),
           seconds: LOG_SECONDS,
           pairs: 'thumbnail',
         },
